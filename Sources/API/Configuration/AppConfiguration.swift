@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+
+/// Everything `serve` needs, resolved once at start-up: flags override environment variables,
+/// which override the SPEC §3 defaults.
+package struct AppConfiguration: Sendable {
+    package var host: String
+    package var port: Int
+    package var databasePath: String
+    /// Keys from `CLICKTRAIL_ADMIN_KEYS`; nil means "use the key file in the data folder".
+    package var adminKeys: AdminKeySet?
+    package var logLevel: Logger.Level
+
+    package init(
+        host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/clicktrail.sqlite",
+        adminKeys: AdminKeySet? = nil, logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.adminKeys = adminKeys
+        self.logLevel = logLevel
+    }
+
+    /// The folder that holds the database, and so the key file.
+    package var dataFolder: String {
+        URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
+    }
+
+    package var keyFilePath: String {
+        URL(fileURLWithPath: dataFolder).appendingPathComponent("admin-keys").path
+    }
+
+    /// Resolves the configuration from `overrides` (command-line flags, keyed by the environment
+    /// variable they stand for) and `environment`, in that order of precedence.
+    package static func resolve(
+        overrides: [String: String], environment: [String: String]
+    ) throws(ConfigurationError) -> AppConfiguration {
+        func value(_ name: String) -> String? {
+            if let flag = overrides[name] { return flag }
+            if let env = environment[name], !env.isEmpty { return env }
+            return nil
+        }
+        var configuration = AppConfiguration()
+        if let host = value("CLICKTRAIL_HOST") { configuration.host = host }
+        if let port = value("CLICKTRAIL_PORT") {
+            guard let number = Int(port), (0...65535).contains(number) else {
+                throw ConfigurationError("CLICKTRAIL_PORT must be a port number from 0 to 65535, not '\(port)'")
+            }
+            configuration.port = number
+        }
+        if let path = value("CLICKTRAIL_DATABASE") {
+            if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
+                throw ConfigurationError("CLICKTRAIL_DATABASE: PostgreSQL is not supported yet; give a SQLite file path")
+            }
+            configuration.databasePath = path
+        }
+        if let keys = value("CLICKTRAIL_ADMIN_KEYS") {
+            configuration.adminKeys = try AdminKeySet.parse(keys, origin: "CLICKTRAIL_ADMIN_KEYS")
+        }
+        if let level = value("CLICKTRAIL_LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError("CLICKTRAIL_LOG_LEVEL must be one of \(names), not '\(level)'")
+            }
+            configuration.logLevel = parsed
+        }
+        return configuration
+    }
+}
+
+/// A configuration value that cannot be used, told in one line an operator can act on.
+/// It never quotes a secret.
+package struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    package var description: String
+
+    package init(_ description: String) {
+        self.description = description
+    }
+}

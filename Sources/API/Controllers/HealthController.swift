@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import Storage
+
+/// Unauthenticated probes for orchestrators, and the API description.
+struct HealthController {
+    let database: AppDatabase
+    let openAPIDocument: ByteBuffer
+
+    static var allowedMethods: [String: [HTTPRequest.Method]] {
+        ["/healthz": [.get, .head], "/readyz": [.get, .head], "/openapi.yaml": [.get, .head]]
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("healthz") { _, _ in HealthStatus(status: "ok") }
+        router.get("readyz") { _, _ in
+            guard await database.isReachable() else {
+                throw Problem(status: .serviceUnavailable, detail: "the database does not answer")
+            }
+            return HealthStatus(status: "ok")
+        }
+        router.get("openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: .init(byteBuffer: openAPIDocument))
+        }
+    }
+}
+
+struct HealthStatus: ResponseEncodable {
+    var status: String
+}

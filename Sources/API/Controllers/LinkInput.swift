@@ -1,0 +1,114 @@
+import Domain
+
+/// Turns a link's JSON body into a validated draft, naming every bad field.
+enum LinkInput {
+    static let editableFields: Set<String> = ["slug", "name", "url", "active", "redirect_status", "forward_query", "tags"]
+    /// Present in what the API returns: accepted and ignored so a fetched link can be sent back as is.
+    static let readOnlyFields: Set<String> = ["id", "click_count", "created_at", "updated_at"]
+
+    /// - Parameter pathSlug: the slug of the URL for PUT; the body may then omit it, but not contradict it.
+    static func draft(from body: [String: JSONValue], pathSlug: String? = nil) throws(ValidationError) -> LinkDraft {
+        var problems: [FieldProblem] = []
+        for name in body.keys.sorted() where !editableFields.contains(name) && !readOnlyFields.contains(name) {
+            problems.append(FieldProblem(field: name, message: "is not a field of a link"))
+        }
+        var reader = FieldReader(body: body)
+        var slug = reader.string("slug")
+        if let pathSlug {
+            if let given = slug, given != pathSlug {
+                problems.append(FieldProblem(field: "slug", message: "must equal the slug in the URL ('\(pathSlug)')"))
+            }
+            slug = pathSlug
+        }
+        let url = reader.string("url")
+        let name = reader.string("name")
+        let active = reader.bool("active")
+        let redirectStatus = reader.integer("redirect_status")
+        let forwardQuery = reader.bool("forward_query")
+        let tags = reader.strings("tags")
+        problems += reader.problems
+        if slug == nil, !problems.contains(where: { $0.field == "slug" }) {
+            problems.append(FieldProblem(field: "slug", message: "is required"))
+        }
+        if url == nil, !problems.contains(where: { $0.field == "url" }) {
+            problems.append(FieldProblem(field: "url", message: "is required"))
+        }
+        guard problems.isEmpty, let slug, let url else { throw ValidationError(problems: problems) }
+        return try LinkDraft.validated(
+            slug: slug, name: name, url: url, active: active, redirectStatus: redirectStatus,
+            forwardQuery: forwardQuery, tags: tags)
+    }
+
+    /// The editable fields of `link` as JSON: the document a merge patch applies to.
+    static func editableJSON(of link: Link) -> JSONValue {
+        .object([
+            "slug": .string(link.slug),
+            "name": .string(link.name),
+            "url": .string(link.url),
+            "active": .bool(link.active),
+            "redirect_status": .number(Double(link.redirectStatus)),
+            "forward_query": .bool(link.forwardQuery),
+            "tags": .array(link.tags.map(JSONValue.string)),
+        ])
+    }
+}
+
+/// Typed access to optional JSON members; a member of the wrong type is recorded as a problem.
+/// `null` reads as absent, so a merge patch's `null` returns a field to its default.
+struct FieldReader {
+    let body: [String: JSONValue]
+    private(set) var problems: [FieldProblem] = []
+
+    init(body: [String: JSONValue]) {
+        self.body = body
+    }
+
+    mutating func string(_ name: String) -> String? {
+        switch body[name] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default:
+            problems.append(FieldProblem(field: name, message: "must be a string"))
+            return nil
+        }
+    }
+
+    mutating func bool(_ name: String) -> Bool? {
+        switch body[name] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        default:
+            problems.append(FieldProblem(field: name, message: "must be true or false"))
+            return nil
+        }
+    }
+
+    mutating func integer(_ name: String) -> Int? {
+        switch body[name] {
+        case nil, .null?: return nil
+        case .number(let value)? where value.rounded() == value && abs(value) < 1e15: return Int(value)
+        default:
+            problems.append(FieldProblem(field: name, message: "must be an integer"))
+            return nil
+        }
+    }
+
+    mutating func strings(_ name: String) -> [String]? {
+        switch body[name] {
+        case nil, .null?: return nil
+        case .array(let values)?:
+            var result: [String] = []
+            for value in values {
+                guard case .string(let text) = value else {
+                    problems.append(FieldProblem(field: name, message: "must be an array of strings"))
+                    return nil
+                }
+                result.append(text)
+            }
+            return result
+        default:
+            problems.append(FieldProblem(field: name, message: "must be an array of strings"))
+            return nil
+        }
+    }
+}

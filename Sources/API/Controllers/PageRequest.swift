@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+
+/// The cursor pagination parameters of every list (SPEC §12): `limit` (default 50, at most 500)
+/// and an opaque `cursor` taken from the previous page's `next_cursor`.
+struct PageRequest {
+    static let defaultLimit = 50
+    static let maxLimit = 500
+
+    var limit: Int
+    var after: Int64?
+
+    init(query: [String: String]) throws(Problem) {
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...Self.maxLimit).contains(value) else {
+                throw Problem.badRequest("limit must be an integer from 1 to \(Self.maxLimit)")
+            }
+            limit = value
+        } else {
+            limit = Self.defaultLimit
+        }
+        if let cursor = query["cursor"], !cursor.isEmpty {
+            guard let key = Self.decode(cursor) else {
+                throw Problem.badRequest("cursor is not one this server issued; pass next_cursor unchanged")
+            }
+            after = key
+        }
+    }
+
+    /// Cursors are opaque to clients so the keyset behind them can change without breaking them.
+    static func encode(_ after: Int64?) -> String? {
+        guard let after else { return nil }
+        return Data("v1:\(after)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func decode(_ cursor: String) -> Int64? {
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+            text.hasPrefix("v1:"), let key = Int64(text.dropFirst(3)), key >= 0
+        else { return nil }
+        return key
+    }
+}

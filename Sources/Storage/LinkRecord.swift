@@ -1,0 +1,73 @@
+import Domain
+import Foundation
+import GRDB
+
+/// The `link` table's row.
+struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "link"
+
+    var id: Int64?
+    var slug: String
+    var name: String
+    var url: String
+    var active: Bool
+    var redirect_status: Int
+    var forward_query: Bool
+    var tags: String
+    var click_count: Int64
+    var created_at: Int64
+    var updated_at: Int64
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let slug = Column(CodingKeys.slug)
+        static let name = Column(CodingKeys.name)
+        static let url = Column(CodingKeys.url)
+        static let active = Column(CodingKeys.active)
+        static let tags = Column(CodingKeys.tags)
+    }
+
+    init(draft: LinkDraft, now: Date) {
+        id = nil
+        click_count = 0
+        created_at = EpochMillis.from(now)
+        updated_at = created_at
+        slug = draft.slug
+        name = draft.name
+        url = draft.url
+        active = draft.active
+        redirect_status = draft.redirectStatus
+        forward_query = draft.forwardQuery
+        tags = Self.encode(tags: draft.tags)
+    }
+
+    /// Overwrites every editable field, leaving id, click count and creation time alone.
+    mutating func apply(_ draft: LinkDraft, now: Date) {
+        slug = draft.slug
+        name = draft.name
+        url = draft.url
+        active = draft.active
+        redirect_status = draft.redirectStatus
+        forward_query = draft.forwardQuery
+        tags = Self.encode(tags: draft.tags)
+        updated_at = EpochMillis.from(now)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    var link: Link {
+        Link(
+            id: id ?? 0, slug: slug, name: name, url: url, active: active,
+            redirectStatus: redirect_status, forwardQuery: forward_query,
+            tags: (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [],
+            clickCount: click_count, createdAt: EpochMillis.date(created_at),
+            updatedAt: EpochMillis.date(updated_at))
+    }
+
+    private static func encode(tags: [String]) -> String {
+        // Encoding an array of strings cannot fail.
+        String(decoding: (try? JSONEncoder().encode(tags)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+}

@@ -1,0 +1,109 @@
+import Domain
+import Foundation
+import GRDB
+
+/// Links in SQLite.
+package struct SQLiteLinkRepository: LinkRepository {
+    private let database: AppDatabase
+    private let now: @Sendable () -> Date
+
+    package init(database: AppDatabase, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.now = now
+    }
+
+    package func list(_ filter: LinkFilter, after: Int64?, limit: Int) async throws -> Page<Link> {
+        try await database.writer.read { db in
+            var request = LinkRecord.all().order(LinkRecord.Columns.id)
+            if let after {
+                request = request.filter(LinkRecord.Columns.id > after)
+            }
+            if let active = filter.active {
+                request = request.filter(LinkRecord.Columns.active == active)
+            }
+            if let tag = filter.tag {
+                request = request.filter(sql: "EXISTS (SELECT 1 FROM json_each(link.tags) WHERE json_each.value = ?)", arguments: [tag])
+            }
+            if let text = filter.text, !text.isEmpty {
+                let pattern = "%" + Self.escapeLike(text) + "%"
+                request = request.filter(
+                    sql: "(slug LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')",
+                    arguments: [pattern, pattern, pattern])
+            }
+            // One row more than asked tells whether another page exists without a COUNT.
+            let records = try request.limit(limit + 1).fetchAll(db)
+            let pageRecords = records.prefix(limit)
+            let nextAfter = records.count > limit ? pageRecords.last?.id : nil
+            return Page(items: pageRecords.map(\.link), nextAfter: nextAfter)
+        }
+    }
+
+    package func find(slug: String) async throws -> Link? {
+        try await database.writer.read { db in
+            try LinkRecord.filter(LinkRecord.Columns.slug == slug).fetchOne(db)?.link
+        }
+    }
+
+    package func create(_ draft: LinkDraft) async throws -> Link {
+        let now = now()
+        return try await database.writer.write { db in
+            var record = LinkRecord(draft: draft, now: now)
+            try Self.insertOrThrowTaken(&record, db)
+            return record.link
+        }
+    }
+
+    package func upsert(_ draft: LinkDraft) async throws -> (Link, UpsertOutcome) {
+        let now = now()
+        return try await database.writer.write { db in
+            if var existing = try LinkRecord.filter(LinkRecord.Columns.slug == draft.slug).fetchOne(db) {
+                existing.apply(draft, now: now)
+                try existing.update(db)
+                return (existing.link, .replaced)
+            }
+            var record = LinkRecord(draft: draft, now: now)
+            try record.insert(db)
+            return (record.link, .created)
+        }
+    }
+
+    package func update(slug: String, to draft: LinkDraft) async throws -> Link? {
+        let now = now()
+        return try await database.writer.write { db in
+            guard var record = try LinkRecord.filter(LinkRecord.Columns.slug == slug).fetchOne(db) else {
+                return nil
+            }
+            record.apply(draft, now: now)
+            do {
+                try record.update(db)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw LinkRepositoryError.slugTaken(draft.slug)
+            }
+            return record.link
+        }
+    }
+
+    package func delete(slug: String) async throws -> Bool {
+        try await database.writer.write { db in
+            try LinkRecord.filter(LinkRecord.Columns.slug == slug).deleteAll(db) > 0
+        }
+    }
+
+    private static func insertOrThrowTaken(_ record: inout LinkRecord, _ db: Database) throws {
+        do {
+            try record.insert(db)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw LinkRepositoryError.slugTaken(record.slug)
+        }
+    }
+
+    /// Makes `%`, `_` and the escape character itself match literally in a LIKE pattern.
+    private static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}

@@ -1,0 +1,46 @@
+import API
+import Foundation
+import ArgumentParser
+import Hummingbird
+import Logging
+import Storage
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP service (redirects, admin API).",
+        discussion: """
+            Creates the data folder, the database and, when CLICKTRAIL_ADMIN_KEYS is unset, a random \
+            admin key in <data folder>/admin-keys on first start. Admin keys are set only by \
+            environment or key file, never by a flag, so they stay out of shell history and process lists.
+            """)
+
+    @OptionGroup var options: ServerOptions
+
+    @Option(help: "Address to listen on. [env: CLICKTRAIL_HOST] (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "Port to listen on. [env: CLICKTRAIL_PORT] (default: 8080)")
+    var port: Int?
+
+    func run() async throws {
+        var flags: [String: String] = [:]
+        flags["CLICKTRAIL_HOST"] = host
+        flags["CLICKTRAIL_PORT"] = port.map(String.init)
+        let configuration = try options.resolve(adding: flags)
+        var logger = Logger(label: "clicktrail")
+        logger.logLevel = configuration.logLevel
+
+        let database = try AppDatabase.open(path: configuration.databasePath)
+        let (keys, created) = try AdminKeyFile.keys(for: configuration)
+        if created {
+            print(
+                "Created an admin key in \(configuration.keyFilePath); mint a token with: "
+                    + "clicktrail token mint --database \(configuration.databasePath) --scope admin --ttl 30d")
+            // stdout is block-buffered when it is not a terminal; an operator tailing a log must see this now.
+            fflush(stdout)
+        }
+        let dependencies = AppDependencies(database: database, tokenAuthority: await TokenAuthority(keySet: keys))
+        let app = try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
+        try await app.runService()
+    }
+}

@@ -1,0 +1,29 @@
+import API
+import ArgumentParser
+import Foundation
+
+/// The options shared by every command that touches the database or the keys.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "SQLite database file; its folder is the data folder. [env: CLICKTRAIL_DATABASE] (default: ./data/clicktrail.sqlite)")
+    var database: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [env: CLICKTRAIL_LOG_LEVEL] (default: info)")
+    var logLevel: String?
+
+    /// Flags by the environment variable they override.
+    var overrides: [String: String] {
+        var values: [String: String] = [:]
+        values["CLICKTRAIL_DATABASE"] = database
+        values["CLICKTRAIL_LOG_LEVEL"] = logLevel
+        return values
+    }
+
+    func resolve(adding more: [String: String] = [:]) throws -> AppConfiguration {
+        do {
+            return try AppConfiguration.resolve(
+                overrides: overrides.merging(more) { $1 }, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}

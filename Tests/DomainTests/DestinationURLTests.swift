@@ -1,0 +1,33 @@
+import Domain
+import Testing
+
+@Suite struct DestinationURLTests {
+    @Test(arguments: [
+        "https://merchant.example/product?id=1&ref=x", "http://example.com", "HTTPS://EXAMPLE.COM/a#frag",
+        "https://example.com:8443/path",
+    ])
+    func acceptsAbsoluteHTTPURLs(_ url: String) {
+        #expect(DestinationURL.problem(with: url) == nil)
+    }
+
+    @Test(arguments: [
+        "", "javascript:alert(1)", "ftp://example.com/file", "//example.com/path", "/relative", "example.com",
+        "mailto:a@example.com", "data:text/html,hi", "https://", "http:///path",
+    ])
+    func refusesOtherSchemesAndRelativeURLs(_ url: String) {
+        #expect(DestinationURL.problem(with: url) != nil)
+    }
+
+    @Test(arguments: ["https://example.com/\r\nSet-Cookie: a=b", "https://example.com/\u{0}", "https://example.com/\t",
+                      "https://example.com/\u{7F}", "https://example.com/\u{85}", "https://exa mple.com/"])
+    func refusesControlCharactersAndSpaces(_ url: String) {
+        #expect(DestinationURL.problem(with: url) != nil)
+    }
+
+    @Test func acceptsExactlyTheMaximumLength() {
+        let prefix = "https://example.com/"
+        let atLimit = prefix + String(repeating: "a", count: DestinationURL.maxLength - prefix.count)
+        #expect(DestinationURL.problem(with: atLimit) == nil)
+        #expect(DestinationURL.problem(with: atLimit + "a") != nil)
+    }
+}
