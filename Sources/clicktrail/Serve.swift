@@ -33,11 +33,11 @@ struct Serve: AsyncParsableCommand {
         let database = try AppDatabase.open(path: configuration.databasePath)
         let (keys, created) = try AdminKeyFile.keys(for: configuration)
         if created {
-            print(
+            // Written straight to the descriptor: stdout is block-buffered when it is not a terminal,
+            // and an operator tailing a log must see this line now.
+            FileHandle.standardOutput.write(Data((
                 "Created an admin key in \(configuration.keyFilePath); mint a token with: "
-                    + "clicktrail token mint --database \(configuration.databasePath) --scope admin --ttl 30d")
-            // stdout is block-buffered when it is not a terminal; an operator tailing a log must see this now.
-            fflush(stdout)
+                    + "clicktrail token mint --database \(configuration.databasePath) --scope admin --ttl 30d\n").utf8))
         }
         let dependencies = AppDependencies(database: database, tokenAuthority: await TokenAuthority(keySet: keys))
         let app = try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
