@@ -33,10 +33,18 @@ enum LinkInput {
         if url == nil, !problems.contains(where: { $0.field == "url" }) {
             problems.append(FieldProblem(field: "url", message: "is required"))
         }
-        guard problems.isEmpty, let slug, let url else { throw ValidationError(problems: problems) }
-        return try LinkDraft.validated(
-            slug: slug, name: name, url: url, active: active, redirectStatus: redirectStatus,
-            forwardQuery: forwardQuery, tags: tags)
+        // The domain rules run even when the shape is wrong, so one answer names every bad field;
+        // fields already reported (missing or mistyped) are not reported twice.
+        let reported = Set(problems.map(\.field))
+        do {
+            let draft = try LinkDraft.validated(
+                slug: slug ?? "", name: name, url: url ?? "", active: active, redirectStatus: redirectStatus,
+                forwardQuery: forwardQuery, tags: tags)
+            if problems.isEmpty { return draft }
+        } catch {
+            problems += error.problems.filter { !reported.contains($0.field) }
+        }
+        throw ValidationError(problems: problems)
     }
 
     /// The editable fields of `link` as JSON: the document a merge patch applies to.

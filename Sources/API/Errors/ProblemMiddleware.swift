@@ -1,6 +1,7 @@
 import Domain
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Turns every error that escapes a handler into problem+json, so no client ever sees an
 /// HTML page, an empty body or internal error text.
@@ -21,6 +22,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return .validation(validation)
         case LinkRepositoryError.slugTaken(let slug):
             return .conflict("the slug '\(slug)' is taken")
+        case is NIOTooManyBytesError:
+            return Problem(status: .contentTooLarge, detail: detail(for: .contentTooLarge))
         case let httpError as HTTPError:
             return Problem(status: httpError.status, detail: httpError.body ?? Self.detail(for: httpError.status))
         default:
