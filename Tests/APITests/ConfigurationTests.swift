@@ -1,0 +1,103 @@
+import API
+import Foundation
+import Logging
+import Testing
+
+@Suite struct ConfigurationTests {
+    private static let secret = Data(repeating: 7, count: 32).base64EncodedString()
+
+    @Test func defaultsAreThoseOfTheSpec() throws {
+        let configuration = try AppConfiguration.resolve(overrides: [:], environment: [:])
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8080)
+        #expect(configuration.databasePath == "./data/clicktrail.sqlite")
+        #expect(configuration.keyFilePath.hasSuffix("data/admin-keys"))
+        #expect(configuration.adminKeys == nil)
+        #expect(configuration.logLevel == .info)
+    }
+
+    @Test func flagsOverrideEnvironmentWhichOverridesDefaults() throws {
+        let environment = ["CLICKTRAIL_PORT": "9000", "CLICKTRAIL_HOST": "0.0.0.0", "CLICKTRAIL_DATABASE": "/srv/ct/db.sqlite"]
+        let fromEnvironment = try AppConfiguration.resolve(overrides: [:], environment: environment)
+        #expect(fromEnvironment.port == 9000)
+        #expect(fromEnvironment.host == "0.0.0.0")
+        #expect(fromEnvironment.keyFilePath == "/srv/ct/admin-keys")
+        let fromFlags = try AppConfiguration.resolve(overrides: ["CLICKTRAIL_PORT": "9100"], environment: environment)
+        #expect(fromFlags.port == 9100)
+        #expect(fromFlags.host == "0.0.0.0")
+    }
+
+    @Test(arguments: [
+        ["CLICKTRAIL_PORT": "http"], ["CLICKTRAIL_PORT": "70000"], ["CLICKTRAIL_LOG_LEVEL": "loud"],
+        ["CLICKTRAIL_DATABASE": "postgres://db/clicktrail"],
+    ])
+    func badValuesAreRefusedWithTheirName(_ environment: [String: String]) {
+        do {
+            _ = try AppConfiguration.resolve(overrides: [:], environment: environment)
+            Issue.record("expected a configuration error")
+        } catch {
+            #expect(error.description.contains(environment.keys.first!))
+        }
+    }
+
+    @Test func adminKeysParseInOrderAndTheFirstSigns() throws {
+        let other = Data(repeating: 9, count: 48).base64EncodedString()
+        let keys = try AdminKeySet.parse("new:\(Self.secret), old:\(other)", origin: "test")
+        #expect(keys.keys.map(\.kid) == ["new", "old"])
+        #expect(keys.signingKey.secret == Array(repeating: 7, count: 32))
+        #expect(keys.keys[1].secret.count == 48)
+    }
+
+    @Test(arguments: [
+        ("k:" + Data(repeating: 1, count: 31).base64EncodedString(), "at least 32"),
+        ("no-colon", "kid:base64secret"),
+        ("k:not base64!", "not valid base64"),
+        ("", "no admin key"),
+        ("a:\(Data(repeating: 1, count: 32).base64EncodedString()),a:\(Data(repeating: 2, count: 32).base64EncodedString())", "twice"),
+    ])
+    func unusableKeysAreRefusedWithoutEchoingTheSecret(_ text: String, _ expected: String) {
+        do {
+            _ = try AdminKeySet.parse(text, origin: "CLICKTRAIL_ADMIN_KEYS")
+            Issue.record("expected a configuration error")
+        } catch {
+            #expect(error.description.contains(expected))
+            if let secret = text.split(separator: ":").last, secret.count > 8 {
+                #expect(!error.description.contains(secret))
+            }
+        }
+    }
+
+    @Test func theKeyFileIsCreatedOnceWithMode0600AndReused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktrail-\(UUID().uuidString)")
+        let path = folder.appendingPathComponent("data/admin-keys").path
+        let (created, wasCreated) = try AdminKeyFile.loadOrCreate(at: path)
+        #expect(wasCreated)
+        #expect(created.signingKey.secret.count == 32)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let (loaded, createdAgain) = try AdminKeyFile.loadOrCreate(at: path)
+        #expect(!createdAgain)
+        #expect(loaded == created)
+    }
+
+    @Test func configuredKeysTakePrecedenceOverTheKeyFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktrail-\(UUID().uuidString)")
+        let configuration = try AppConfiguration.resolve(
+            overrides: [:],
+            environment: ["CLICKTRAIL_ADMIN_KEYS": "env:\(Self.secret)", "CLICKTRAIL_DATABASE": folder.appendingPathComponent("db.sqlite").path])
+        let (keys, created) = try AdminKeyFile.keys(for: configuration)
+        #expect(keys.signingKey.kid == "env")
+        #expect(!created)
+        #expect(!FileManager.default.fileExists(atPath: configuration.keyFilePath))
+    }
+
+    @Test(arguments: [("30d", 2_592_000.0), ("12h", 43_200), ("90m", 5_400), ("45s", 45)])
+    func tokenLifetimesParse(_ text: String, _ seconds: Double) {
+        #expect(TokenLifetime.seconds(text) == seconds)
+    }
+
+    @Test(arguments: ["", "30", "d", "-1d", "0d", "1w", "1.5h"])
+    func badTokenLifetimesAreRefused(_ text: String) {
+        #expect(TokenLifetime.seconds(text) == nil)
+    }
+}
