@@ -1,24 +1,25 @@
-import Foundation
-
 /// The rules a redirect destination must pass before it is stored; `Location` headers are built
 /// only from stored URLs, so this is the one gate against header injection and odd schemes.
+///
+/// The rule is a pattern, published as is in openapi.yaml, so the API and its description agree
+/// exactly on what is accepted: an absolute http(s) URL with a host name or bracketed IP literal,
+/// an optional port, and then only RFC 3986 characters (already percent-encoded as needed).
+/// User info (`https://bank.example@evil.example`) is refused: it only ever serves to mislead.
 public enum DestinationURL {
     public static let maxLength = 2048
+    public static let pattern =
+        #"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?#][A-Za-z0-9._~!$&'()*+,;=:@/?#%\[\]-]*)?$"#
 
     /// Why `candidate` is not an acceptable destination, or nil when it is.
     public static func problem(with candidate: String) -> String? {
         if candidate.isEmpty { return "must not be empty" }
-        if candidate.utf8.count > maxLength { return "must be at most \(maxLength) characters" }
+        if candidate.unicodeScalars.count > maxLength { return "must be at most \(maxLength) characters" }
         if TextRules.containsControlCharacter(candidate) || candidate.contains(" ") {
             return "must not contain control characters or spaces"
         }
-        guard let components = URLComponents(string: candidate),
-            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https"
-        else {
-            return "must be an absolute http or https URL"
-        }
-        guard let host = components.host, !host.isEmpty else {
-            return "must be an absolute http or https URL with a host"
+        // Compiled per call: Regex is not Sendable, and link writes are rare enough not to notice.
+        guard let regex = try? Regex(pattern), candidate.wholeMatch(of: regex) != nil else {
+            return "must be an absolute http or https URL with a host, no user info, and only URL characters (percent-encode others)"
         }
         return nil
     }

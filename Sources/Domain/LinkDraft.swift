@@ -28,6 +28,7 @@ public struct LinkDraft: Sendable, Equatable {
         self.tags = tags
     }
 
+    /// Lengths count Unicode scalars, as JSON Schema's maxLength does, so openapi.yaml states the rule exactly.
     /// Checks every field and collects all problems at once, so a CMS can show them together.
     /// Omitted optional fields take the SPEC §4 defaults; an omitted name becomes the slug.
     public static func validated(
@@ -42,7 +43,7 @@ public struct LinkDraft: Sendable, Equatable {
             problems.append(FieldProblem(field: "url", message: urlProblem))
         }
         let resolvedName = name ?? slug
-        if resolvedName.count > maxNameLength {
+        if resolvedName.unicodeScalars.count > maxNameLength {
             problems.append(FieldProblem(field: "name", message: "must be at most \(maxNameLength) characters"))
         } else if TextRules.containsControlCharacter(resolvedName) {
             problems.append(FieldProblem(field: "name", message: "must not contain control characters"))
@@ -66,7 +67,7 @@ public struct LinkDraft: Sendable, Equatable {
         var seen = Set<String>()
         var result: [String] = []
         for (index, tag) in tags.enumerated() {
-            if tag.isEmpty || tag.count > maxTagLength || TextRules.containsControlCharacter(tag) {
+            if tag.isEmpty || tag.unicodeScalars.count > maxTagLength || TextRules.containsControlCharacter(tag) {
                 problems.append(FieldProblem(
                     field: "tags[\(index)]",
                     message: "must be 1 to \(maxTagLength) characters without control characters"))

@@ -1,4 +1,5 @@
 import API
+import Domain
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -24,6 +25,18 @@ import Testing
             let text = String(buffer: response.body)
             #expect(text.hasPrefix("openapi: 3.1"))
             #expect(text.contains("/api/v1/links/{slug}:"))
+        }
+    }
+
+    /// Schema-driven clients (and schemathesis) must accept and refuse exactly what the server does.
+    @Test func theDocumentPublishesTheServersOwnPatterns() async throws {
+        try await TestService.run { api in
+            let text = String(buffer: try await api.send(.get, "/openapi.yaml").body)
+            func yamlQuoted(_ pattern: String) -> String {
+                "pattern: \"" + pattern.replacingOccurrences(of: "\\", with: "\\\\") + "\""
+            }
+            #expect(text.contains(yamlQuoted(DestinationURL.pattern)))
+            #expect(text.contains(yamlQuoted("^[a-z0-9][a-z0-9_-]{0,62}$")))
         }
     }
 

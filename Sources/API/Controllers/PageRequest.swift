@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 
 /// The cursor pagination parameters of every list (SPEC §12): `limit` (default 50, at most 500)
@@ -27,20 +26,14 @@ struct PageRequest {
         }
     }
 
-    /// Cursors are opaque to clients so the keyset behind them can change without breaking them.
+    /// Cursors are opaque to clients (the contract says: pass `next_cursor` unchanged); the version
+    /// prefix lets the keyset behind them change later without misreading old ones.
     static func encode(_ after: Int64?) -> String? {
-        guard let after else { return nil }
-        return Data("v1:\(after)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        after.map { "v1.\($0)" }
     }
 
     private static func decode(_ cursor: String) -> Int64? {
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
-            text.hasPrefix("v1:"), let key = Int64(text.dropFirst(3)), key >= 0
-        else { return nil }
+        guard cursor.hasPrefix("v1."), let key = Int64(cursor.dropFirst(3)), key >= 0 else { return nil }
         return key
     }
 }
