@@ -29,6 +29,8 @@ package func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRe
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
     // Middleware wraps only routes added after it, so it comes first.
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MethodNotAllowedMiddleware(
+        allowed: HealthController.allowedMethods.merging(LinkController<SQLiteLinkRepository>.allowedMethods) { $1 }))
 
     HealthController(database: dependencies.database, openAPIDocument: try APIDocuments.openAPI())
         .addRoutes(to: router)
@@ -37,9 +39,5 @@ package func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRe
         .add(middleware: AuthenticationMiddleware(authority: dependencies.tokenAuthority))
         .group(context: AuthenticatedContext.self)
     LinkController(links: SQLiteLinkRepository(database: dependencies.database)).addRoutes(to: api)
-
-    MethodNotAllowed.addFallbacks(
-        to: router,
-        for: HealthController.allowedMethods.merging(LinkController<SQLiteLinkRepository>.allowedMethods) { $1 })
     return router
 }

@@ -127,16 +127,18 @@ import Testing
         }
     }
 
-    @Test func putRefusesABodySlugThatContradictsThePath() async throws {
+    @Test func putNamesTheLinkByItsPathAndIgnoresABodySlug() async throws {
         try await TestService.run { api in
-            let response = try await api.admin(.put, "/api/v1/links/one", json: #"{"slug":"two","url":"https://a.example"}"#)
-            #expect(response.status == .unprocessableContent)
-            #expect(try await api.admin(.get, "/api/v1/links/one").status == .notFound)
-            #expect(try await api.admin(.get, "/api/v1/links/two").status == .notFound)
+            try await api.createLink(#"{"slug":"one","url":"https://a.example"}"#)
+            let copy = String(buffer: try await api.admin(.get, "/api/v1/links/one").body)
+            let response = try await api.admin(.put, "/api/v1/links/two", json: copy)
+            #expect(response.status == .created)
+            #expect(try response.jsonObject()["slug"] as? String == "two")
+            #expect(try await api.admin(.get, "/api/v1/links/one").status == .ok)
         }
     }
 
-    @Test func patchMergesResetsWithNullAndCanRename() async throws {
+    @Test func patchMergesResetsWithNullAndNeverRenames() async throws {
         try await TestService.run { api in
             try await api.createLink(#"{"slug":"p","name":"Name","url":"https://a.example","tags":["a","b"],"redirect_status":307}"#)
             let patched = try await api.admin(
@@ -148,23 +150,25 @@ import Testing
             #expect(link["name"] as? String == "Name")
             #expect(link["tags"] as? [String] == ["a", "b"])
 
-            let renamed = try await api.admin(.patch, "/api/v1/links/p", json: #"{"slug":"q"}"#)
+            let renamed = try await api.admin(.patch, "/api/v1/links/p", json: #"{"slug":"q","name":"New"}"#)
             #expect(renamed.status == .ok)
-            #expect(try await api.admin(.get, "/api/v1/links/p").status == .notFound)
-            #expect(try await api.admin(.get, "/api/v1/links/q").status == .ok)
+            #expect(try renamed.jsonObject()["slug"] as? String == "p")
+            #expect(try await api.admin(.get, "/api/v1/links/p").jsonObject()["name"] as? String == "New")
+            #expect(try await api.admin(.get, "/api/v1/links/q").status == .notFound)
         }
     }
 
     @Test func patchErrorsLeaveTheLinkUnchanged() async throws {
         try await TestService.run { api in
             try await api.createLink(#"{"slug":"p","url":"https://a.example"}"#)
-            try await api.createLink(#"{"slug":"taken","url":"https://b.example"}"#)
             let badType = try await api.admin(.patch, "/api/v1/links/p", json: #"{"url":42}"#)
             #expect(badType.status == .unprocessableContent)
             let badURL = try await api.admin(.patch, "/api/v1/links/p", json: #"{"url":"ftp://x.example"}"#)
             #expect(badURL.status == .unprocessableContent)
-            let clash = try await api.admin(.patch, "/api/v1/links/p", json: #"{"slug":"taken"}"#)
-            #expect(clash.status == .conflict)
+            let malformed = try await api.admin(.patch, "/api/v1/links/p", json: #"{"url":"#, contentType: "application/merge-patch+json")
+            #expect(malformed.status == .badRequest)
+            let wrongType = try await api.admin(.patch, "/api/v1/links/p", json: "active=false", contentType: "text/plain")
+            #expect(wrongType.status == .unsupportedMediaType)
             let missing = try await api.admin(.patch, "/api/v1/links/nope", json: #"{"active":false}"#)
             #expect(missing.status == .notFound)
             _ = try missing.problem()
@@ -225,7 +229,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["?limit=0", "?limit=501", "?limit=ten", "?cursor=garbage!", "?active=maybe"])
+    @Test(arguments: ["?limit=0", "?limit=501", "?limit=ten", "?cursor=garbage!", "?cursor=", "?cursor=v1.-3", "?active=maybe"])
     func badListParametersAnswer400(_ query: String) async throws {
         try await TestService.run { api in
             let response = try await api.admin(.get, "/api/v1/links" + query)

@@ -57,6 +57,9 @@ import Testing
             let onLinks = try await api.admin(.delete, "/api/v1/links")
             #expect(onLinks.status == .methodNotAllowed)
             #expect(onLinks.headers[.allow] == "GET, HEAD, POST")
+            let invented = try await api.send(HTTPRequest.Method("QUERY")!, "/api/v1/links/some-slug")
+            #expect(invented.status == .methodNotAllowed)
+            #expect(invented.headers[.allow] == "GET, HEAD, PUT, PATCH, DELETE")
         }
     }
 

@@ -43,7 +43,7 @@ struct LinkController<Links: LinkRepository> {
         return LinkResponse(try await existing(context))
     }
 
-    /// Create or replace: a CMS syncs its links idempotently by slug.
+    /// Create or replace: a CMS syncs its links idempotently by slug. The path names the link.
     @Sendable func replace(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<LinkResponse> {
         try context.principal.require(.linksWrite)
         let slug = try context.parameters.require("slug")
@@ -55,7 +55,8 @@ struct LinkController<Links: LinkRepository> {
         return EditedResponse(status: .ok, response: LinkResponse(link))
     }
 
-    /// RFC 7396 merge patch over the link's editable fields; renaming the slug is allowed.
+    /// RFC 7396 merge patch over the link's editable fields. The slug is not among them: published
+    /// `/go/` URLs must not break, so a slug in the patch is ignored like the read-only fields.
     @Sendable func patch(_ request: Request, context: AuthenticatedContext) async throws -> LinkResponse {
         try context.principal.require(.linksWrite)
         let patch = try await JSONBody.object(
@@ -64,7 +65,7 @@ struct LinkController<Links: LinkRepository> {
         guard case .object(let merged) = LinkInput.editableJSON(of: current).merging(patch: .object(patch)) else {
             throw Problem.badRequest("the patch must be a JSON object")
         }
-        let draft = try LinkInput.draft(from: merged)
+        let draft = try LinkInput.draft(from: merged, pathSlug: current.slug)
         guard let updated = try await links.update(slug: current.slug, to: draft) else {
             throw Self.notFound(current.slug)
         }

@@ -6,20 +6,16 @@ enum LinkInput {
     /// Present in what the API returns: accepted and ignored so a fetched link can be sent back as is.
     static let readOnlyFields: Set<String> = ["id", "click_count", "created_at", "updated_at"]
 
-    /// - Parameter pathSlug: the slug of the URL for PUT; the body may then omit it, but not contradict it.
+    /// - Parameter pathSlug: the slug of the URL for PUT and PATCH. The URL names the link and a slug
+    ///   never changes: a slug in the body (as in a fetched link sent back, or one copied to a new
+    ///   slug) is ignored.
     static func draft(from body: [String: JSONValue], pathSlug: String? = nil) throws(ValidationError) -> LinkDraft {
         var problems: [FieldProblem] = []
         for name in body.keys.sorted() where !editableFields.contains(name) && !readOnlyFields.contains(name) {
             problems.append(FieldProblem(field: name, message: "is not a field of a link"))
         }
         var reader = FieldReader(body: body)
-        var slug = reader.string("slug")
-        if let pathSlug {
-            if let given = slug, given != pathSlug {
-                problems.append(FieldProblem(field: "slug", message: "must equal the slug in the URL ('\(pathSlug)')"))
-            }
-            slug = pathSlug
-        }
+        let slug = pathSlug ?? reader.string("slug")
         let url = reader.string("url")
         let name = reader.string("name")
         let active = reader.bool("active")

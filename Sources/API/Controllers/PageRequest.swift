@@ -18,7 +18,7 @@ struct PageRequest {
         } else {
             limit = Self.defaultLimit
         }
-        if let cursor = query["cursor"], !cursor.isEmpty {
+        if let cursor = query["cursor"] {
             guard let key = Self.decode(cursor) else {
                 throw Problem.badRequest("cursor is not one this server issued; pass next_cursor unchanged")
             }
