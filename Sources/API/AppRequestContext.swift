@@ -6,10 +6,13 @@ package struct AppRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     /// Set by `AuthenticationMiddleware` once a bearer token verified.
     package var principal: Principal?
+    /// The peer's address, only to decide whether its forwarding headers are believed; never stored.
+    package let peerAddress: String?
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// SPEC §10: bodies over 1 MiB answer 413.

@@ -21,6 +21,36 @@ enum AppMigrations {
                 t.column("updated_at", .integer).notNull()
             }
         }
+        migrator.registerMigration("v2-clicks") { db in
+            try db.create(table: "click") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("link_id", .integer).notNull().references("link", onDelete: .cascade)
+                t.column("occurred_at", .integer).notNull()
+                t.column("referer", .text)
+                t.column("referer_class", .text).notNull()
+                t.column("counted", .boolean).notNull()
+                t.column("reason", .text).notNull()
+                for name in ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+                             "gclid", "aclk", "msclkid", "twclid", "fbclid"] {
+                    t.column(name, .text)
+                }
+                t.column("custom", .text)
+                t.column("ga_status", .text).notNull()
+            }
+            try db.create(index: "click_on_link_time", on: "click", columns: ["link_id", "occurred_at"])
+            try db.create(index: "click_on_time", on: "click", columns: ["occurred_at"])
+            // Hits per link, quarter hour, reason and referer class, kept in the same transaction as
+            // the rows: stats read these instead of the raw log, and survive its retention. A quarter
+            // hour is the coarsest bucket every time zone's day boundary falls on (+05:45, +09:30).
+            try db.create(table: "click_bucket") { t in
+                t.column("link_id", .integer).notNull().references("link", onDelete: .cascade)
+                t.column("bucket_start", .integer).notNull()
+                t.column("reason", .text).notNull()
+                t.column("referer_class", .text).notNull()
+                t.column("hits", .integer).notNull()
+                t.primaryKey(["link_id", "bucket_start", "reason", "referer_class"])
+            }
+        }
         return migrator
     }
 }

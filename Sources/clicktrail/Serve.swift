@@ -39,7 +39,10 @@ struct Serve: AsyncParsableCommand {
                 "Created an admin key in \(configuration.keyFilePath); mint a token with: "
                     + "clicktrail token mint --database \(configuration.databasePath) --scope admin --ttl 30d\n").utf8))
         }
-        let dependencies = AppDependencies(database: database, tokenAuthority: await TokenAuthority(keySet: keys))
+        let dependencies = AppDependencies(
+            database: database, tokenAuthority: await TokenAuthority(keySet: keys),
+            botMatcher: try BotLists.matcher(extraSignatures: configuration.extraBotSignatures),
+            clickWriter: ClickWriter(database: database))
         let app = try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
         try await app.runService()
     }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 
@@ -10,16 +11,28 @@ package struct AppConfiguration: Sendable {
     /// Keys from `CLICKTRAIL_ADMIN_KEYS`; nil means "use the key file in the data folder".
     package var adminKeys: AdminKeySet?
     package var logLevel: Logger.Level
+    /// Nil: the request's own host is the site.
+    package var siteHosts: SiteHosts?
+    package var trustedProxies: TrustedProxies
+    /// Where unknown and inactive slugs go; nil answers 404.
+    package var fallbackURL: String?
+    /// Extra signatures from `CLICKTRAIL_BOT_SIGNATURES_FILE`.
+    package var extraBotSignatures: [String]
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/clicktrail.sqlite",
-        adminKeys: AdminKeySet? = nil, logLevel: Logger.Level = .info
+        adminKeys: AdminKeySet? = nil, logLevel: Logger.Level = .info, siteHosts: SiteHosts? = nil,
+        trustedProxies: TrustedProxies = .none, fallbackURL: String? = nil, extraBotSignatures: [String] = []
     ) {
         self.host = host
         self.port = port
         self.databasePath = databasePath
         self.adminKeys = adminKeys
         self.logLevel = logLevel
+        self.siteHosts = siteHosts
+        self.trustedProxies = trustedProxies
+        self.fallbackURL = fallbackURL
+        self.extraBotSignatures = extraBotSignatures
     }
 
     /// The folder that holds the database, and so the key file.
@@ -64,6 +77,28 @@ package struct AppConfiguration: Sendable {
                 throw ConfigurationError("CLICKTRAIL_LOG_LEVEL must be one of \(names), not '\(level)'")
             }
             configuration.logLevel = parsed
+        }
+        if let hosts = value("CLICKTRAIL_SITE_HOSTS") {
+            do {
+                configuration.siteHosts = try SiteHosts(parsing: hosts)
+            } catch {
+                throw ConfigurationError("CLICKTRAIL_SITE_HOSTS: " + error.problems.map(\.message).joined(separator: "; "))
+            }
+        }
+        if let proxies = value("CLICKTRAIL_TRUSTED_PROXIES") {
+            configuration.trustedProxies = try TrustedProxies(parsing: proxies)
+        }
+        if let fallback = value("CLICKTRAIL_FALLBACK_URL") {
+            if let problem = DestinationURL.problem(with: fallback) {
+                throw ConfigurationError("CLICKTRAIL_FALLBACK_URL \(problem)")
+            }
+            configuration.fallbackURL = fallback
+        }
+        if let path = value("CLICKTRAIL_BOT_SIGNATURES_FILE") {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError("CLICKTRAIL_BOT_SIGNATURES_FILE: cannot read '\(path)'")
+            }
+            configuration.extraBotSignatures = BotLists.signatureLines(of: text)
         }
         return configuration
     }

@@ -12,18 +12,30 @@ enum TestService {
     static let signingKey = AdminKeySet.Key(kid: "current", secret: Array("0123456789abcdef0123456789abcdef".utf8))
     static let olderKey = AdminKeySet.Key(kid: "previous", secret: Array("fedcba9876543210fedcba9876543210xy".utf8))
 
+    /// The built-in bot lists, compiled once for the whole test run.
+    static let botMatcher = Result { try BotLists.matcher() }
+
+    /// Runs `body` against a fresh service and returns once the service has shut down gracefully,
+    /// so everything it recorded is in `database` afterwards.
     static func run(
         keys: [AdminKeySet.Key] = [signingKey, olderKey],
+        configuration: AppConfiguration = AppConfiguration(),
+        database: AppDatabase? = nil,
         _ body: @Sendable (TestAPI) async throws -> Void
     ) async throws {
         let authority = await TokenAuthority(keySet: try AdminKeySet(keys: keys))
-        let dependencies = AppDependencies(database: try AppDatabase.inMemory(), tokenAuthority: authority)
+        let database = try database ?? AppDatabase.inMemory()
         var logger = Logger(label: "clicktrail-test")
         logger.logLevel = .warning
-        let app = try buildApplication(
-            configuration: AppConfiguration(host: "127.0.0.1", port: 0), dependencies: dependencies, logger: logger)
+        let dependencies = AppDependencies(
+            database: database, tokenAuthority: authority, botMatcher: try botMatcher.get(),
+            clickWriter: ClickWriter(database: database, logger: logger))
+        var configuration = configuration
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        let app = try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
         try await app.test(.live) { client in
-            try await body(TestAPI(client: client, authority: authority))
+            try await body(TestAPI(client: client, authority: authority, database: database))
         }
     }
 }
@@ -32,6 +44,7 @@ enum TestService {
 struct TestAPI: Sendable {
     let client: any TestClientProtocol
     let authority: TokenAuthority
+    let database: AppDatabase
 
     /// A token minted by the code under test.
     func token(_ scopes: Scope..., subject: String? = "test") async throws -> String {

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A referer reduced to what may be stored (SPEC §2): scheme, host and path. Query and fragment
+/// may carry personal data; only the lead parameters are taken from the query, into their own fields.
+public struct Referer: Sendable, Equatable {
+    public static let maxStoredLength = 512
+
+    /// `scheme://host[:port]/path`, lower-case scheme and host, at most 512 characters.
+    public let normalized: String
+    public let host: String
+    /// The port the URL names, or the scheme's default.
+    public let port: Int
+    /// The raw query string, for lead parameters only; never stored.
+    public let query: Substring?
+
+    /// Parses an absolute http(s) URL; anything else (relative, other schemes, control
+    /// characters, no host) counts as no referer.
+    public init?(_ raw: String) {
+        guard !raw.isEmpty, !TextRules.containsControlCharacter(raw), !raw.contains(" ") else { return nil }
+        let schemeEnd: String.Index
+        let scheme: String
+        if let range = raw.range(of: "://"), raw[..<range.lowerBound].lowercased() == "http" || raw[..<range.lowerBound].lowercased() == "https" {
+            scheme = raw[..<range.lowerBound].lowercased()
+            schemeEnd = range.upperBound
+        } else {
+            return nil
+        }
+        let afterScheme = raw[schemeEnd...]
+        let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? afterScheme.endIndex
+        var authority = afterScheme[..<authorityEnd]
+        // User info is personal data and never part of what is stored.
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        guard let (host, explicitPort) = Self.split(authority: authority) else { return nil }
+        let port = explicitPort ?? (scheme == "https" ? 443 : 80)
+
+        let rest = afterScheme[authorityEnd...]
+        let pathEnd = rest.firstIndex { $0 == "?" || $0 == "#" } ?? rest.endIndex
+        let path = rest[..<pathEnd].isEmpty ? "/" : String(rest[..<pathEnd])
+        var query: Substring?
+        if pathEnd < rest.endIndex, rest[pathEnd] == "?" {
+            let queryStart = rest.index(after: pathEnd)
+            query = rest[queryStart..<(rest[queryStart...].firstIndex(of: "#") ?? rest.endIndex)]
+        }
+        let defaultPort = scheme == "https" ? 443 : 80
+        let origin = scheme + "://" + host + (port == defaultPort ? "" : ":\(port)")
+        self.normalized = String((origin + path).unicodeScalars.prefix(Self.maxStoredLength))
+        self.host = host
+        self.port = port
+        self.query = query
+    }
+
+    /// The lower-cased host (brackets kept for IPv6, trailing dot dropped) and explicit port.
+    static func split(authority: Substring) -> (host: String, port: Int?)? {
+        var hostPart = authority
+        var port: Int?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            hostPart = authority[...close]
+            let after = authority[authority.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":"), let number = Int(after.dropFirst()), (0...65535).contains(number) else { return nil }
+                port = number
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            hostPart = authority[..<colon]
+            let portText = authority[authority.index(after: colon)...]
+            if !portText.isEmpty {
+                guard let number = Int(portText), (0...65535).contains(number) else { return nil }
+                port = number
+            }
+        }
+        var host = hostPart.lowercased()
+        if host.hasSuffix(".") { host.removeLast() }
+        guard !host.isEmpty else { return nil }
+        return (host, port)
+    }
+}

@@ -1,0 +1,103 @@
+import Synchronization
+
+/// A bounded queue between many producers and one consumer that takes elements in batches.
+/// A producer that finds it full waits until the consumer makes room: back-pressure, never loss.
+package final class BatchQueue<Element: Sendable>: Sendable {
+    private struct State {
+        var buffer: [Element] = []
+        var waitingProducers: [(element: Element, resume: CheckedContinuation<Void, Never>)] = []
+        var waitingConsumer: CheckedContinuation<[Element]?, Never>?
+        var finished = false
+    }
+
+    private let capacity: Int
+    private let state = Mutex(State())
+
+    package init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+    }
+
+    /// Elements accepted and not yet taken, including those of waiting producers.
+    package var depth: Int {
+        state.withLock { $0.buffer.count + $0.waitingProducers.count }
+    }
+
+    /// Adds `element`, waiting while the queue is full. After `finish()` the element is still
+    /// accepted, so nothing in flight during shutdown is lost.
+    package func enqueue(_ element: Element) async {
+        let accepted: Bool = state.withLock { state in
+            guard state.buffer.count < capacity || state.finished else { return false }
+            if let consumer = state.waitingConsumer {
+                state.waitingConsumer = nil
+                consumer.resume(returning: [element])
+            } else {
+                state.buffer.append(element)
+            }
+            return true
+        }
+        if accepted { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let enqueuedNow: Bool = state.withLock { state in
+                // The consumer may have made room since the first look.
+                if state.buffer.count < capacity {
+                    if let consumer = state.waitingConsumer {
+                        state.waitingConsumer = nil
+                        consumer.resume(returning: [element])
+                    } else {
+                        state.buffer.append(element)
+                    }
+                    return true
+                }
+                state.waitingProducers.append((element, continuation))
+                return false
+            }
+            if enqueuedNow { continuation.resume() }
+        }
+    }
+
+    /// Up to `maxCount` elements in arrival order, waiting while there are none;
+    /// nil once the queue is finished and empty.
+    package func nextBatch(maxCount: Int) async -> [Element]? {
+        if let batch = takeBatch(maxCount) { return batch.isEmpty ? nil : batch }
+        return await withCheckedContinuation { continuation in
+            let ready: [Element]?? = state.withLock { state in
+                if !state.buffer.isEmpty || state.finished { return .some(Self.take(&state, maxCount, capacity)) }
+                state.waitingConsumer = continuation
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready.flatMap { $0.isEmpty ? nil : $0 }) }
+        }
+    }
+
+    /// No more waiting for elements: `nextBatch` returns what is left, then nil.
+    package func finish() {
+        let consumer = state.withLock { state in
+            state.finished = true
+            defer { state.waitingConsumer = nil }
+            return state.buffer.isEmpty ? state.waitingConsumer : nil
+        }
+        consumer?.resume(returning: nil)
+    }
+
+    /// A batch when one is ready (possibly empty when finished), nil when the caller must wait.
+    private func takeBatch(_ maxCount: Int) -> [Element]? {
+        state.withLock { state in
+            guard !state.buffer.isEmpty || state.finished else { return nil }
+            return Self.take(&state, maxCount, capacity)
+        }
+    }
+
+    private static func take(_ state: inout State, _ maxCount: Int, _ capacity: Int) -> [Element] {
+        let count = min(maxCount, state.buffer.count)
+        let batch = Array(state.buffer.prefix(count))
+        state.buffer.removeFirst(count)
+        // Room was made: waiting producers move in, in the order they came.
+        while state.buffer.count < capacity, !state.waitingProducers.isEmpty {
+            let producer = state.waitingProducers.removeFirst()
+            state.buffer.append(producer.element)
+            producer.resume.resume()
+        }
+        return batch
+    }
+}

@@ -1,0 +1,121 @@
+import Domain
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+
+/// Stores clicks in batches, one transaction each: the rows, the links' counters and the
+/// quarter-hour aggregates move together, so stats and counters always agree with the log.
+///
+/// Recording only enqueues: the redirect never waits for the database unless the queue is full,
+/// and then it waits rather than drop a click. On graceful shutdown the writer stops waiting for
+/// more and writes everything queued before it returns.
+package final class ClickWriter: ClickRecorder, Service {
+    package static let defaultCapacity = 10_000
+    package static let batchSize = 512
+    /// A batch that keeps failing (disk full, database gone) is retried this often, then logged
+    /// and dropped, so a broken disk cannot stall every redirect forever.
+    static let maxAttempts = 5
+
+    private let queue: BatchQueue<ClickRecord>
+    private let database: AppDatabase
+    private let logger: Logger
+
+    package init(database: AppDatabase, capacity: Int = defaultCapacity, logger: Logger = Logger(label: "clicktrail.click-writer")) {
+        self.queue = BatchQueue(capacity: capacity)
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Clicks waiting to be written.
+    package var queueDepth: Int { queue.depth }
+
+    package func record(_ click: ClickRecord) async {
+        await queue.enqueue(click)
+    }
+
+    package func run() async throws {
+        await withGracefulShutdownHandler {
+            while let batch = await queue.nextBatch(maxCount: Self.batchSize) {
+                await write(batch)
+            }
+        } onGracefulShutdown: {
+            self.queue.finish()
+        }
+    }
+
+    private func write(_ batch: [ClickRecord]) async {
+        var delay: Duration = .milliseconds(50)
+        for attempt in 1...Self.maxAttempts {
+            do {
+                try await database.writer.write { db in try Self.insert(batch, db) }
+                return
+            } catch {
+                logger.error(
+                    "click batch write failed", metadata: ["attempt": "\(attempt)", "clicks": "\(batch.count)", "error": "\(error)"])
+                if attempt == Self.maxAttempts { break }
+                try? await Task.sleep(for: delay)
+                delay *= 4
+            }
+        }
+        logger.critical("click batch dropped after repeated failures", metadata: ["clicks": "\(batch.count)"])
+    }
+
+    private static func insert(_ batch: [ClickRecord], _ db: Database) throws {
+        // Links deleted since the redirect take their clicks with them: rows for a missing link
+        // are skipped instead of failing the whole batch on the foreign key.
+        let insertClick = try db.cachedStatement(sql: """
+            INSERT INTO click (link_id, occurred_at, referer, referer_class, counted, reason,
+                utm_source, utm_medium, utm_campaign, utm_term, utm_content, gclid, aclk, msclkid, twclid, fbclid,
+                custom, ga_status)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?
+            WHERE EXISTS (SELECT 1 FROM link WHERE id = ?)
+            """)
+        var counted: [Int64: Int] = [:]
+        var buckets: [BucketKey: Int] = [:]
+        for click in batch {
+            let verdict = click.verdict
+            let lead = verdict.leadSource
+            var arguments: StatementArguments = [
+                click.linkID, EpochMillis.from(click.occurredAt), verdict.referer, verdict.refererClass.rawValue,
+                verdict.counted, verdict.reason.rawValue,
+            ]
+            arguments += StatementArguments(LeadSource.parameterNames.map { lead[$0] })
+            arguments += [click.gaStatus.rawValue, click.linkID]
+            try insertClick.execute(arguments: arguments)
+            if verdict.counted { counted[click.linkID, default: 0] += 1 }
+            let key = BucketKey(
+                linkID: click.linkID, start: QuarterHour.start(of: EpochMillis.from(click.occurredAt)),
+                reason: verdict.reason.rawValue, refererClass: verdict.refererClass.rawValue)
+            buckets[key, default: 0] += 1
+        }
+        let bumpCounter = try db.cachedStatement(sql: "UPDATE link SET click_count = click_count + ? WHERE id = ?")
+        for (linkID, count) in counted {
+            try bumpCounter.execute(arguments: [count, linkID])
+        }
+        let addToBucket = try db.cachedStatement(sql: """
+            INSERT INTO click_bucket (link_id, bucket_start, reason, referer_class, hits)
+            SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM link WHERE id = ?)
+            ON CONFLICT (link_id, bucket_start, reason, referer_class) DO UPDATE SET hits = hits + excluded.hits
+            """)
+        for (key, hits) in buckets {
+            try addToBucket.execute(arguments: [key.linkID, key.start, key.reason, key.refererClass, hits, key.linkID])
+        }
+    }
+
+    private struct BucketKey: Hashable {
+        var linkID: Int64
+        var start: Int64
+        var reason: String
+        var refererClass: String
+    }
+}
+
+/// Aggregates are kept per UTC quarter hour.
+enum QuarterHour {
+    static let millis: Int64 = 15 * 60 * 1000
+
+    static func start(of epochMillis: Int64) -> Int64 {
+        epochMillis - ((epochMillis % millis) + millis) % millis
+    }
+}
