@@ -22,10 +22,26 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on. [env: CLICKTRAIL_PORT] (default: 8080)")
     var port: Int?
 
+    @Option(help: "Hosts whose referers count as internal, comma separated; *.example.com for subdomains, host:port for one port. [env: CLICKTRAIL_SITE_HOSTS] (default: the request's own host)")
+    var siteHosts: String?
+
+    @Option(help: "CIDRs whose X-Forwarded-Host and Forwarded headers are believed. [env: CLICKTRAIL_TRUSTED_PROXIES] (default: none)")
+    var trustedProxies: String?
+
+    @Option(help: "Where unknown or inactive slugs redirect (302). [env: CLICKTRAIL_FALLBACK_URL] (default: a 404 page)")
+    var fallbackURL: String?
+
+    @Option(help: "File of extra bot signatures, one case-insensitive substring a line. [env: CLICKTRAIL_BOT_SIGNATURES_FILE]")
+    var botSignaturesFile: String?
+
     func run() async throws {
         var flags: [String: String] = [:]
         flags["CLICKTRAIL_HOST"] = host
         flags["CLICKTRAIL_PORT"] = port.map(String.init)
+        flags["CLICKTRAIL_SITE_HOSTS"] = siteHosts
+        flags["CLICKTRAIL_TRUSTED_PROXIES"] = trustedProxies
+        flags["CLICKTRAIL_FALLBACK_URL"] = fallbackURL
+        flags["CLICKTRAIL_BOT_SIGNATURES_FILE"] = botSignaturesFile
         let configuration = try options.resolve(adding: flags)
         var logger = Logger(label: "clicktrail")
         logger.logLevel = configuration.logLevel

@@ -1,4 +1,5 @@
 import API
+import Domain
 import Foundation
 import Logging
 import Testing
@@ -29,7 +30,9 @@ import Testing
 
     @Test(arguments: [
         ["CLICKTRAIL_PORT": "http"], ["CLICKTRAIL_PORT": "70000"], ["CLICKTRAIL_LOG_LEVEL": "loud"],
-        ["CLICKTRAIL_DATABASE": "postgres://db/clicktrail"],
+        ["CLICKTRAIL_DATABASE": "postgres://db/clicktrail"], ["CLICKTRAIL_SITE_HOSTS": "https://example.com"],
+        ["CLICKTRAIL_TRUSTED_PROXIES": "10.0.0.0/33"], ["CLICKTRAIL_TRUSTED_PROXIES": "proxy.local"],
+        ["CLICKTRAIL_FALLBACK_URL": "javascript:alert(1)"], ["CLICKTRAIL_BOT_SIGNATURES_FILE": "/nonexistent/bots.txt"],
     ])
     func badValuesAreRefusedWithTheirName(_ environment: [String: String]) {
         do {
@@ -38,6 +41,32 @@ import Testing
         } catch {
             #expect(error.description.contains(environment.keys.first!))
         }
+    }
+
+    @Test func redirectSettingsAreRead() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bots-\(UUID().uuidString).txt")
+        try "# our monitors\nAcmeProbe/\n\n  quokka  \n".write(to: file, atomically: true, encoding: .utf8)
+        let configuration = try AppConfiguration.resolve(overrides: [:], environment: [
+            "CLICKTRAIL_SITE_HOSTS": "example.com, *.example.com", "CLICKTRAIL_TRUSTED_PROXIES": "10.0.0.0/8",
+            "CLICKTRAIL_FALLBACK_URL": "https://example.com/", "CLICKTRAIL_BOT_SIGNATURES_FILE": file.path,
+        ])
+        #expect(configuration.siteHosts?.contains(host: "www.example.com", port: 443) == true)
+        #expect(configuration.trustedProxies.contains(ipAddress: "10.1.2.3"))
+        #expect(configuration.fallbackURL == "https://example.com/")
+        #expect(configuration.extraBotSignatures == ["AcmeProbe/", "quokka"])
+    }
+
+    @Test func trustedProxiesMatchByPrefixForBothFamilies() throws {
+        let proxies = try TrustedProxies(parsing: "10.0.0.0/8, 192.168.1.7, 2001:db8::/32")
+        #expect(proxies.contains(ipAddress: "10.255.0.1"))
+        #expect(proxies.contains(ipAddress: "::ffff:10.0.0.9"))
+        #expect(proxies.contains(ipAddress: "192.168.1.7"))
+        #expect(!proxies.contains(ipAddress: "192.168.1.8"))
+        #expect(!proxies.contains(ipAddress: "11.0.0.1"))
+        #expect(proxies.contains(ipAddress: "2001:db8:1::5"))
+        #expect(!proxies.contains(ipAddress: "2001:db9::5"))
+        #expect(!proxies.contains(ipAddress: "not an address"))
+        #expect(!TrustedProxies.none.contains(ipAddress: "127.0.0.1"))
     }
 
     @Test func adminKeysParseInOrderAndTheFirstSigns() throws {
