@@ -11,6 +11,9 @@ import Synchronization
 package final class CachedLinkRepository<Base: LinkRepository>: LinkRepository {
     private struct State {
         var links: [String: Link] = [:]
+        /// Slugs recently found missing. Probes for random slugs would otherwise each cost a
+        /// database read; bounded so they cannot grow memory either.
+        var missing: Set<String> = []
         /// Bumped by every invalidation, so a read that raced with a write does not cache the old link.
         var generation: UInt64 = 0
     }
@@ -22,14 +25,22 @@ package final class CachedLinkRepository<Base: LinkRepository>: LinkRepository {
         self.base = base
     }
 
-    /// The link behind `/go/<slug>`, from memory after the first read. Unknown slugs are not
-    /// remembered: an attacker probing random slugs must not grow the cache.
+    static var maxMissing: Int { 10_000 }
+
+    /// The link behind `/go/<slug>`, from memory after the first read.
     package func redirectTarget(slug: String) async throws -> Link? {
-        let (cached, generation) = state.withLock { ($0.links[slug], $0.generation) }
+        let (cached, knownMissing, generation) = state.withLock { ($0.links[slug], $0.missing.contains(slug), $0.generation) }
         if let cached { return cached }
-        guard let link = try await base.find(slug: slug) else { return nil }
+        if knownMissing { return nil }
+        let link = try await base.find(slug: slug)
         state.withLock { state in
-            if state.generation == generation { state.links[slug] = link }
+            guard state.generation == generation else { return }
+            if let link {
+                state.links[slug] = link
+            } else {
+                if state.missing.count >= Self.maxMissing { state.missing.removeAll(keepingCapacity: true) }
+                state.missing.insert(slug)
+            }
         }
         return link
     }
@@ -64,7 +75,10 @@ package final class CachedLinkRepository<Base: LinkRepository>: LinkRepository {
 
     private func invalidate(_ slugs: String...) {
         state.withLock { state in
-            for slug in slugs { state.links.removeValue(forKey: slug) }
+            for slug in slugs {
+                state.links.removeValue(forKey: slug)
+                state.missing.remove(slug)
+            }
             state.generation &+= 1
         }
     }

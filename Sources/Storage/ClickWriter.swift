@@ -80,7 +80,7 @@ package final class ClickWriter: ClickRecorder, Service {
                 click.linkID, EpochMillis.from(click.occurredAt), verdict.referer, verdict.refererClass.rawValue,
                 verdict.counted, verdict.reason.rawValue,
             ]
-            arguments += StatementArguments(LeadSource.parameterNames.map { lead[$0] })
+            arguments += StatementArguments(lead.values)
             arguments += [click.gaStatus.rawValue, click.linkID]
             try insertClick.execute(arguments: arguments)
             if verdict.counted { counted[click.linkID, default: 0] += 1 }

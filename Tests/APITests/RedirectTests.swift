@@ -79,6 +79,24 @@ import Testing
         #expect(try await database.clickRows().isEmpty)
     }
 
+    @Test func linkWritesReachTheRedirectAtOnce() async throws {
+        try await TestService.run(configuration: Self.onSite) { api in
+            #expect(try await Self.visit(api, "/go/later").status == .notFound)
+            try await api.createLink(#"{"slug":"later","url":"https://shop.example/one"}"#)
+            #expect(try await Self.visit(api, "/go/later").headers[.location] == "https://shop.example/one")
+            _ = try await api.admin(.patch, "/api/v1/links/later", json: #"{"url":"https://shop.example/two","redirect_status":301}"#)
+            let changed = try await Self.visit(api, "/go/later")
+            #expect(changed.status == .movedPermanently)
+            #expect(changed.headers[.location] == "https://shop.example/two")
+            _ = try await api.admin(.patch, "/api/v1/links/later", json: #"{"active":false}"#)
+            #expect(try await Self.visit(api, "/go/later").status == .notFound)
+            _ = try await api.admin(.put, "/api/v1/links/later", json: #"{"url":"https://shop.example/three"}"#)
+            #expect(try await Self.visit(api, "/go/later").headers[.location] == "https://shop.example/three")
+            _ = try await api.admin(.delete, "/api/v1/links/later")
+            #expect(try await Self.visit(api, "/go/later").status == .notFound)
+        }
+    }
+
     @Test func theFallbackURLTakesUnknownAndInactiveSlugsWithA302() async throws {
         var configuration = Self.onSite
         configuration.fallbackURL = "https://example.com/deals"
@@ -134,6 +152,24 @@ import Testing
         #expect(rows.filter(\.counted).count == 2)
         #expect(try await database.clickCount(slug: "deal") == 2)
         #expect(try await database.bucketHits() == ["ok": 2, "head": 1, "prefetch": 2, "bot": 2, "no_referer": 2, "external_referer": 1])
+    }
+
+    @Test func deletingALinkDeletesItsClicksAndAggregates() async throws {
+        let database = try AppDatabase.inMemory()
+        try await TestService.run(configuration: Self.onSite, database: database) { api in
+            try await api.createLink(#"{"slug":"gone","url":"https://shop.example/"}"#)
+            try await api.createLink(#"{"slug":"kept","url":"https://shop.example/"}"#)
+            _ = try await Self.visit(api, "/go/gone")
+            _ = try await Self.visit(api, "/go/kept")
+            // The writer runs behind the redirect: wait (bounded) until both clicks are stored.
+            for _ in 0..<200 where try await database.clickRows().count < 2 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await database.clickRows().count == 2)
+            #expect(try await api.admin(.delete, "/api/v1/links/gone").status == .noContent)
+        }
+        #expect(try await database.clickRows().count == 1)
+        #expect(try await database.bucketHits() == ["ok": 1])
     }
 
     @Test func withoutSiteHostsTheRequestsOwnHostIsTheSite() async throws {

@@ -48,6 +48,9 @@ public struct BotMatcher: Sendable {
     private let rules: [Rule]
     /// Expressions without a usable literal, joined into one so they cost one evaluation.
     private let literalFree: NSRegularExpression?
+    /// Verdicts of recent user agents. Visitors share a few thousand user agent strings, and
+    /// running the candidate expressions is most of a redirect's own work.
+    private let recent = VerdictCache(capacity: 16_384)
 
     public init(signatures: [String], expressions: [Expression]) throws(InvalidPattern) {
         var keywords: [(bytes: [UInt8], id: Int)] = []
@@ -80,6 +83,13 @@ public struct BotMatcher: Sendable {
 
     /// Whether `userAgent` belongs to a bot. An empty or blank user agent does (SPEC §5).
     public func isBot(_ userAgent: String) -> Bool {
+        if let known = recent.verdict(for: userAgent) { return known }
+        let verdict = evaluate(userAgent)
+        recent.remember(verdict, for: userAgent)
+        return verdict
+    }
+
+    private func evaluate(_ userAgent: String) -> Bool {
         let bytes = Self.lowercasedASCII(Array(userAgent.utf8))
         guard bytes.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return true }
 

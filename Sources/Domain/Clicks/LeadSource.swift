@@ -36,7 +36,12 @@ public struct LeadSource: Sendable, Equatable, Codable {
         self.init(parameters: Self.decode(query: query))
     }
 
-    public var isEmpty: Bool { Self.parameterNames.allSatisfy { self[$0] == nil } }
+    public var isEmpty: Bool { values.allSatisfy { $0 == nil } }
+
+    /// The values in the order of `parameterNames`.
+    public var values: [String?] {
+        [utmSource, utmMedium, utmCampaign, utmTerm, utmContent, gclid, aclk, msclkid, twclid, fbclid]
+    }
 
     public subscript(name: String) -> String? {
         get {

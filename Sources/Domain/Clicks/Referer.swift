@@ -1,5 +1,3 @@
-import Foundation
-
 /// A referer reduced to what may be stored (SPEC §2): scheme, host and path. Query and fragment
 /// may carry personal data; only the lead parameters are taken from the query, into their own fields.
 public struct Referer: Sendable, Equatable {
@@ -16,15 +14,15 @@ public struct Referer: Sendable, Equatable {
     /// Parses an absolute http(s) URL; anything else (relative, other schemes, control
     /// characters, no host) counts as no referer.
     public init?(_ raw: String) {
-        guard !raw.isEmpty, !TextRules.containsControlCharacter(raw), !raw.contains(" ") else { return nil }
-        let schemeEnd: String.Index
-        let scheme: String
-        if let range = raw.range(of: "://"), raw[..<range.lowerBound].lowercased() == "http" || raw[..<range.lowerBound].lowercased() == "https" {
-            scheme = raw[..<range.lowerBound].lowercased()
-            schemeEnd = range.upperBound
-        } else {
-            return nil
-        }
+        guard !raw.isEmpty, !TextRules.containsControlCharacter(raw), !raw.utf8.contains(UInt8(ascii: " ")) else { return nil }
+        // Byte-wise: this runs for every hit on the redirect's hot path.
+        let bytes = raw.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+            bytes[colon...].starts(with: "://".utf8)
+        else { return nil }
+        let scheme = raw[..<colon].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let schemeEnd = bytes.index(colon, offsetBy: 3)
         let afterScheme = raw[schemeEnd...]
         let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? afterScheme.endIndex
         var authority = afterScheme[..<authorityEnd]
