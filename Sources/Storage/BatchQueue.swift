@@ -28,12 +28,7 @@ package final class BatchQueue<Element: Sendable>: Sendable {
     package func enqueue(_ element: Element) async {
         let accepted: Bool = state.withLock { state in
             guard state.buffer.count < capacity || state.finished else { return false }
-            if let consumer = state.waitingConsumer {
-                state.waitingConsumer = nil
-                consumer.resume(returning: [element])
-            } else {
-                state.buffer.append(element)
-            }
+            Self.deliver(element, &state)
             return true
         }
         if accepted { return }
@@ -41,12 +36,7 @@ package final class BatchQueue<Element: Sendable>: Sendable {
             let enqueuedNow: Bool = state.withLock { state in
                 // The consumer may have made room since the first look.
                 if state.buffer.count < capacity {
-                    if let consumer = state.waitingConsumer {
-                        state.waitingConsumer = nil
-                        consumer.resume(returning: [element])
-                    } else {
-                        state.buffer.append(element)
-                    }
+                    Self.deliver(element, &state)
                     return true
                 }
                 state.waitingProducers.append((element, continuation))
@@ -78,6 +68,16 @@ package final class BatchQueue<Element: Sendable>: Sendable {
             return state.buffer.isEmpty ? state.waitingConsumer : nil
         }
         consumer?.resume(returning: nil)
+    }
+
+    /// Hands `element` straight to a waiting consumer, else buffers it.
+    private static func deliver(_ element: Element, _ state: inout State) {
+        if let consumer = state.waitingConsumer {
+            state.waitingConsumer = nil
+            consumer.resume(returning: [element])
+        } else {
+            state.buffer.append(element)
+        }
     }
 
     /// A batch when one is ready (possibly empty when finished), nil when the caller must wait.

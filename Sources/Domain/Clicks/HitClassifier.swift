@@ -27,6 +27,13 @@ public struct HitVerdict: Sendable, Equatable {
     public var leadSource: LeadSource
 
     public var counted: Bool { reason == .ok }
+
+    public init(reason: HitReason, refererClass: RefererClass, referer: String?, leadSource: LeadSource) {
+        self.reason = reason
+        self.refererClass = refererClass
+        self.referer = referer
+        self.leadSource = leadSource
+    }
 }
 
 /// SPEC §5's counting rules: a hit counts only when it is a GET, not a prefetch, not from a

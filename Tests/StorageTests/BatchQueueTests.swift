@@ -1,0 +1,52 @@
+import Storage
+import Synchronization
+import Testing
+
+@Suite struct BatchQueueTests {
+    @Test func batchesKeepArrivalOrderAndRespectTheMaximum() async {
+        let queue = BatchQueue<Int>(capacity: 100)
+        for value in 0..<10 { await queue.enqueue(value) }
+        #expect(await queue.nextBatch(maxCount: 4) == [0, 1, 2, 3])
+        #expect(await queue.nextBatch(maxCount: 100) == [4, 5, 6, 7, 8, 9])
+    }
+
+    @Test func aFullQueueMakesProducersWaitInsteadOfDropping() async throws {
+        let queue = BatchQueue<Int>(capacity: 2)
+        let done = Mutex(false)
+        await queue.enqueue(1)
+        await queue.enqueue(2)
+        let producer = Task {
+            await queue.enqueue(3)
+            done.withLock { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(done.withLock { $0 } == false)
+        #expect(queue.depth == 3)
+        #expect(await queue.nextBatch(maxCount: 10) == [1, 2])
+        await producer.value
+        #expect(done.withLock { $0 })
+        #expect(await queue.nextBatch(maxCount: 10) == [3])
+    }
+
+    @Test func aWaitingConsumerWakesForTheNextElement() async {
+        let queue = BatchQueue<String>(capacity: 10)
+        let consumer = Task { await queue.nextBatch(maxCount: 10) }
+        try? await Task.sleep(for: .milliseconds(20))
+        await queue.enqueue("hit")
+        #expect(await consumer.value == ["hit"])
+    }
+
+    @Test func finishingHandsOverWhatIsLeftThenEnds() async {
+        let queue = BatchQueue<Int>(capacity: 10)
+        await queue.enqueue(1)
+        queue.finish()
+        await queue.enqueue(2)
+        #expect(await queue.nextBatch(maxCount: 10) == [1, 2])
+        #expect(await queue.nextBatch(maxCount: 10) == nil)
+        let waiting = BatchQueue<Int>(capacity: 10)
+        let consumer = Task { await waiting.nextBatch(maxCount: 10) }
+        try? await Task.sleep(for: .milliseconds(20))
+        waiting.finish()
+        #expect(await consumer.value == nil)
+    }
+}

@@ -1,0 +1,46 @@
+import Domain
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import Storage
+import Testing
+
+@Suite struct ClickWriterTests {
+    private func click(_ linkID: Int64, _ reason: HitReason, at millis: Double = 1_800_000_000_000) -> ClickRecord {
+        ClickRecord(
+            linkID: linkID, occurredAt: Date(timeIntervalSince1970: millis / 1000),
+            verdict: HitVerdict(reason: reason, refererClass: reason == .noReferer ? .none : .internal, referer: nil, leadSource: LeadSource()),
+            gaStatus: .notApplicable)
+    }
+
+    @Test func aGracefulShutdownWritesEverythingQueuedWithCountersAndAggregates() async throws {
+        let database = try AppDatabase.inMemory()
+        let link = try await SQLiteLinkRepository(database: database).create(try draft("writer"))
+        let writer = ClickWriter(database: database, capacity: 64)
+        let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            for index in 0..<1_000 {
+                // 15 minutes apart every 250 clicks: four quarter-hour buckets.
+                await writer.record(click(link.id, index % 4 == 0 ? .bot : .ok, at: 1_800_000_000_000 + Double(index / 250) * 900_000))
+            }
+            // A click for a link deleted meanwhile is skipped, not a failed batch.
+            await writer.record(click(9_999, .ok))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let (rows, counter, buckets) = try await database.writer.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT click_count FROM link WHERE id = ?", arguments: [link.id]) ?? -1,
+                try Row.fetchAll(db, sql: "SELECT bucket_start, reason, hits FROM click_bucket ORDER BY bucket_start, reason")
+                    .map { "\($0["bucket_start"] as Int64)/\($0["reason"] as String)/\($0["hits"] as Int)" }
+            )
+        }
+        #expect(rows == 1_000)
+        #expect(counter == 750)
+        #expect(buckets.count == 8)
+        #expect(buckets.first == "1800000000000/bot/63")
+    }
+}
