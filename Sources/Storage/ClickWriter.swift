@@ -27,9 +27,6 @@ package final class ClickWriter: ClickRecorder, Service {
         self.logger = logger
     }
 
-    /// Clicks waiting to be written.
-    package var queueDepth: Int { queue.depth }
-
     package func record(_ click: ClickRecord) async {
         await queue.enqueue(click)
     }

@@ -48,7 +48,7 @@ package struct SQLiteLinkRepository: LinkRepository {
         let now = now()
         return try await database.writer.write { db in
             var record = LinkRecord(draft: draft, now: now)
-            try Self.insertOrThrowTaken(&record, db)
+            try Self.refusingTakenSlug(draft.slug) { try record.insert(db) }
             return record.link
         }
     }
@@ -74,11 +74,7 @@ package struct SQLiteLinkRepository: LinkRepository {
                 return nil
             }
             record.apply(draft, now: now)
-            do {
-                try record.update(db)
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                throw LinkRepositoryError.slugTaken(draft.slug)
-            }
+            try Self.refusingTakenSlug(draft.slug) { try record.update(db) }
             return record.link
         }
     }
@@ -89,11 +85,12 @@ package struct SQLiteLinkRepository: LinkRepository {
         }
     }
 
-    private static func insertOrThrowTaken(_ record: inout LinkRecord, _ db: Database) throws {
+    /// Runs a write, turning the unique index's refusal into the domain's "slug taken".
+    private static func refusingTakenSlug(_ slug: String, _ write: () throws -> Void) throws {
         do {
-            try record.insert(db)
+            try write()
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw LinkRepositoryError.slugTaken(record.slug)
+            throw LinkRepositoryError.slugTaken(slug)
         }
     }
 

@@ -23,6 +23,10 @@ struct RedirectController {
         .cacheControl: "private, no-store",
         HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow",
     ]
+    /// Parsed once, not per hit.
+    private static let prefetchHeaders = Prefetch.headerNames.map { HTTPField.Name($0)! }
+    private static let forwarded = HTTPField.Name("Forwarded")!
+    private static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("go/{slug}", use: redirect)
@@ -42,8 +46,8 @@ struct RedirectController {
 
         let hit = Hit(
             isHead: request.method == .head,
-            isPrefetch: Prefetch.headerNames.contains { name in
-                request.headers[values: HTTPField.Name(name)!].contains(where: Prefetch.isSpeculative)
+            isPrefetch: Self.prefetchHeaders.contains { name in
+                request.headers[values: name].contains(where: Prefetch.isSpeculative)
             },
             userAgent: request.headers[.userAgent],
             referer: request.headers[.referer],
@@ -61,10 +65,10 @@ struct RedirectController {
     /// The host the visitor asked for: the `Host` header, or what a trusted proxy says it forwarded.
     private func requestHost(_ request: Request, _ context: AppRequestContext) -> String {
         if let peer = context.peerAddress, trustedProxies.contains(ipAddress: peer) {
-            if let forwarded = request.headers[HTTPField.Name("Forwarded")!], let host = ForwardedHeader.host(in: forwarded) {
+            if let forwarded = request.headers[Self.forwarded], let host = ForwardedHeader.host(in: forwarded) {
                 return host
             }
-            if let forwardedHost = request.headers[HTTPField.Name("X-Forwarded-Host")!]?.split(separator: ",").first {
+            if let forwardedHost = request.headers[Self.forwardedHost]?.split(separator: ",").first {
                 return forwardedHost.trimmingCharacters(in: .whitespaces)
             }
         }
@@ -94,28 +98,4 @@ struct RedirectController {
         <body><h1>Link not found</h1><p>This link does not exist or is no longer active.</p></body></html>
 
         """
-}
-
-/// RFC 7239 `Forwarded`: the `host=` of the first (client-side) element.
-enum ForwardedHeader {
-    static func host(in value: String) -> String? {
-        let first = value.split(separator: ",").first ?? ""
-        for pair in first.split(separator: ";") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, parts[0].lowercased() == "host" {
-                let host = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                return host.isEmpty ? nil : host
-            }
-        }
-        return nil
-    }
-}
-
-/// Content negotiation just deep enough for error pages.
-enum AcceptHeader {
-    /// True when the client accepts JSON and neither HTML nor anything.
-    static func prefersJSON(_ accept: String?) -> Bool {
-        guard let accept = accept?.lowercased() else { return false }
-        return accept.contains("json") && !accept.contains("text/html") && !accept.contains("*/*")
-    }
 }
