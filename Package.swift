@@ -50,7 +50,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/bots")],
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/openrpc.json"), .copy("Resources/bots")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -33,26 +33,50 @@ package func buildApplication(
 }
 
 package func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies) throws -> Router<AppRequestContext> {
-    let links = CachedLinkRepository(SQLiteLinkRepository(database: dependencies.database))
+    let database = dependencies.database
+    let links = CachedLinkRepository(SQLiteLinkRepository(database: database))
+    let leads = SQLiteLeadRepository(database: database)
+    let intake = ClickIntake(
+        links: links, classifier: HitClassifier(bots: dependencies.botMatcher, customTags: configuration.customTags),
+        writer: dependencies.clickWriter)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
     // Middleware wraps only routes added after it, so it comes first.
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(
-        allowed: HealthController.allowedMethods
-            .merging(LinkController<CachedLinkRepository<SQLiteLinkRepository>>.allowedMethods) { $1 }
-            .merging(RedirectController.allowedMethods) { $1 }))
+        allowed: [
+            HealthController.allowedMethods, LinkController<CachedLinkRepository<SQLiteLinkRepository>>.allowedMethods,
+            RedirectController.allowedMethods, RPCController.allowedMethods, LeadController.allowedMethods,
+        ].reduce(into: [:]) { all, routes in all.merge(routes) { $1 } }))
 
-    HealthController(database: dependencies.database, openAPIDocument: try APIDocuments.openAPI())
-        .addRoutes(to: router)
+    HealthController(database: database, openAPIDocument: try APIDocuments.openAPI()).addRoutes(to: router)
     RedirectController(
-        links: links, classifier: HitClassifier(bots: dependencies.botMatcher), recorder: dependencies.clickWriter,
-        siteHosts: configuration.siteHosts, trustedProxies: configuration.trustedProxies,
-        fallbackURL: configuration.fallbackURL
+        intake: intake, customTags: configuration.customTags, siteHosts: configuration.siteHosts,
+        trustedProxies: configuration.trustedProxies, fallbackURL: configuration.fallbackURL
     ).addRoutes(to: router)
 
-    let api = router.group("api/v1")
-        .add(middleware: AuthenticationMiddleware(authority: dependencies.tokenAuthority))
-        .group(context: AuthenticatedContext.self)
+    let authentication = AuthenticationMiddleware(authority: dependencies.tokenAuthority)
+    let api = router.group("api/v1").add(middleware: authentication).group(context: AuthenticatedContext.self)
     LinkController(links: links).addRoutes(to: api)
+    LeadController(leads: leads).addRoutes(to: api)
+
+    let rpc = router.group("rpc").add(middleware: authentication).group(context: AuthenticatedContext.self)
+    RPCController(dispatcher: try ingestDispatcher(configuration: configuration, dependencies: dependencies, intake: intake, leads: leads))
+        .addRoutes(to: rpc)
     return router
+}
+
+/// Every JSON-RPC method of SPEC §9 over the service's storage.
+func ingestDispatcher(
+    configuration: AppConfiguration, dependencies: AppDependencies, intake: ClickIntake, leads: some LeadRepository
+) throws -> RPCDispatcher<IngestCall> {
+    let database = dependencies.database
+    let methods =
+        ClickMethods(intake: intake, siteHosts: configuration.siteHosts, customTags: configuration.customTags).methods
+        + PageViewMethods(
+            rules: PageViewRules(excludedPrefixes: configuration.pageViewExcludedPrefixes, bots: dependencies.botMatcher),
+            pageViews: SQLitePageViewRepository(database: database)).methods
+        + LeadMethods(leads: leads, customTags: configuration.customTags).methods
+        + ConsentMethods(consents: SQLiteConsentRepository(database: database)).methods
+        + DiscoverMethod(document: try APIDocuments.openRPC()).methods
+    return RPCDispatcher(methods: methods)
 }

@@ -51,6 +51,40 @@ enum AppMigrations {
                 t.primaryKey(["link_id", "bucket_start", "reason", "referer_class"])
             }
         }
+        migrator.registerMigration("v3-leads-consent-pageviews") { db in
+            try db.create(table: "lead") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("subject", .text).notNull()
+                for name in ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+                             "gclid", "aclk", "msclkid", "twclid", "fbclid"] {
+                    t.column(name, .text)
+                }
+                t.column("custom", .text)
+                t.column("landing_path", .text)
+                t.column("created_at", .integer).notNull()
+            }
+            // Assignment and erasure work per subject; the listing's most common filter is the source.
+            try db.create(index: "lead_on_subject", on: "lead", columns: ["subject", "id"])
+            try db.create(index: "lead_on_source", on: "lead", columns: ["utm_source", "id"])
+            // Append-only: the newest row of a subject is its current consent.
+            try db.create(table: "consent_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("subject", .text).notNull()
+                for name in ["analytics_storage", "ad_storage", "ad_user_data", "ad_personalization"] {
+                    t.column(name, .text).notNull()
+                }
+                t.column("source", .text)
+                t.column("recorded_at", .integer).notNull()
+            }
+            try db.create(index: "consent_log_on_subject", on: "consent_log", columns: ["subject", "id"])
+            // Counted page views per path and UTC quarter hour, like click_bucket: no row per visitor.
+            try db.create(table: "pageview_bucket") { t in
+                t.column("path", .text).notNull()
+                t.column("bucket_start", .integer).notNull()
+                t.column("views", .integer).notNull()
+                t.primaryKey(["path", "bucket_start"])
+            }
+        }
         return migrator
     }
 }

@@ -17,7 +17,7 @@ package final class ClickWriter: ClickRecorder, Service {
     /// and dropped, so a broken disk cannot stall every redirect forever.
     static let maxAttempts = 5
 
-    private let queue: BatchQueue<ClickRecord>
+    private let queue: BatchQueue<PendingClick>
     private let database: AppDatabase
     private let logger: Logger
 
@@ -28,7 +28,15 @@ package final class ClickWriter: ClickRecorder, Service {
     }
 
     package func record(_ click: ClickRecord) async {
-        await queue.enqueue(click)
+        await queue.enqueue(PendingClick(click: click, confirmation: nil))
+    }
+
+    /// Records `click` like `record` and waits until its batch is written: for callers that
+    /// answer with the click's id (JSON-RPC `clicks.ingest`).
+    package func recordConfirmed(_ click: ClickRecord) async -> ClickWriteOutcome {
+        await withCheckedContinuation { continuation in
+            Task { await queue.enqueue(PendingClick(click: click, confirmation: continuation)) }
+        }
     }
 
     package func run() async throws {
@@ -41,11 +49,14 @@ package final class ClickWriter: ClickRecorder, Service {
         }
     }
 
-    private func write(_ batch: [ClickRecord]) async {
+    private func write(_ batch: [PendingClick]) async {
         var delay: Duration = .milliseconds(50)
         for attempt in 1...Self.maxAttempts {
             do {
-                try await database.writer.write { db in try Self.insert(batch, db) }
+                let ids = try await database.writer.write { db in try Self.insert(batch, db) }
+                for (pending, id) in zip(batch, ids) {
+                    pending.confirmation?.resume(returning: id.map { ClickWriteOutcome.stored(id: $0) } ?? .linkMissing)
+                }
                 return
             } catch {
                 logger.error(
@@ -56,30 +67,39 @@ package final class ClickWriter: ClickRecorder, Service {
             }
         }
         logger.critical("click batch dropped after repeated failures", metadata: ["clicks": "\(batch.count)"])
+        for pending in batch {
+            pending.confirmation?.resume(returning: .failed)
+        }
     }
 
-    private static func insert(_ batch: [ClickRecord], _ db: Database) throws {
+    /// Inserts the batch; the id of each click, nil where its link is gone.
+    private static func insert(_ batch: [PendingClick], _ db: Database) throws -> [Int64?] {
         // Links deleted since the redirect take their clicks with them: rows for a missing link
         // are skipped instead of failing the whole batch on the foreign key.
         let insertClick = try db.cachedStatement(sql: """
             INSERT INTO click (link_id, occurred_at, referer, referer_class, counted, reason,
                 utm_source, utm_medium, utm_campaign, utm_term, utm_content, gclid, aclk, msclkid, twclid, fbclid,
                 custom, ga_status)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
             WHERE EXISTS (SELECT 1 FROM link WHERE id = ?)
             """)
+        var ids: [Int64?] = []
         var counted: [Int64: Int] = [:]
         var buckets: [BucketKey: Int] = [:]
-        for click in batch {
+        for click in batch.map(\.click) {
             let verdict = click.verdict
-            let lead = verdict.leadSource
             var arguments: StatementArguments = [
                 click.linkID, EpochMillis.from(click.occurredAt), verdict.referer, verdict.refererClass.rawValue,
                 verdict.counted, verdict.reason.rawValue,
             ]
-            arguments += StatementArguments(lead.values)
+            arguments += LeadSourceColumns.arguments(verdict.leadSource)
             arguments += [click.gaStatus.rawValue, click.linkID]
             try insertClick.execute(arguments: arguments)
+            guard db.changesCount > 0 else {
+                ids.append(nil)
+                continue
+            }
+            ids.append(db.lastInsertedRowID)
             if verdict.counted { counted[click.linkID, default: 0] += 1 }
             let key = BucketKey(
                 linkID: click.linkID, start: QuarterHour.start(of: EpochMillis.from(click.occurredAt)),
@@ -91,13 +111,18 @@ package final class ClickWriter: ClickRecorder, Service {
             try bumpCounter.execute(arguments: [count, linkID])
         }
         let addToBucket = try db.cachedStatement(sql: """
-            INSERT INTO click_bucket (link_id, bucket_start, reason, referer_class, hits)
-            SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM link WHERE id = ?)
+            INSERT INTO click_bucket (link_id, bucket_start, reason, referer_class, hits) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (link_id, bucket_start, reason, referer_class) DO UPDATE SET hits = hits + excluded.hits
             """)
         for (key, hits) in buckets {
-            try addToBucket.execute(arguments: [key.linkID, key.start, key.reason, key.refererClass, hits, key.linkID])
+            try addToBucket.execute(arguments: [key.linkID, key.start, key.reason, key.refererClass, hits])
         }
+        return ids
+    }
+
+    private struct PendingClick: Sendable {
+        var click: ClickRecord
+        var confirmation: CheckedContinuation<ClickWriteOutcome, Never>?
     }
 
     private struct BucketKey: Hashable {
@@ -106,6 +131,15 @@ package final class ClickWriter: ClickRecorder, Service {
         var reason: String
         var refererClass: String
     }
+}
+
+/// What became of a click recorded with confirmation.
+package enum ClickWriteOutcome: Sendable, Equatable {
+    case stored(id: Int64)
+    /// The link was deleted before the click was written; nothing was stored.
+    case linkMissing
+    /// The database kept refusing the batch; nothing was stored (the error is logged).
+    case failed
 }
 
 /// Aggregates are kept per UTC quarter hour.

@@ -18,6 +18,13 @@ package struct AppConfiguration: Sendable {
     package var fallbackURL: String?
     /// Extra signatures from `CLICKTRAIL_BOT_SIGNATURES_FILE`.
     package var extraBotSignatures: [String]
+    /// `CLICKTRAIL_CUSTOM_TAGS`: the site's own campaign parameters, captured into `custom`.
+    package var customTags: Set<String> = []
+    /// `CLICKTRAIL_PAGEVIEW_EXCLUDE`: path prefixes never counted as page views.
+    package var pageViewExcludedPrefixes: [String] = PageViewRules.defaultExcludedPrefixes
+    /// `CLICKTRAIL_CONSENT_FORMAT` and the cookie it is read from (`CLICKTRAIL_CONSENT_COOKIE`).
+    package var consentFormat: ConsentCookieFormat = .clicktrail
+    package var consentCookieName: String = ConsentCookieFormat.clicktrail.defaultCookieName
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/clicktrail.sqlite",
@@ -100,7 +107,42 @@ package struct AppConfiguration: Sendable {
             }
             configuration.extraBotSignatures = BotLists.signatureLines(of: text)
         }
+        if let tags = value("CLICKTRAIL_CUSTOM_TAGS") {
+            configuration.customTags = try customTags(tags)
+        }
+        if let prefixes = value("CLICKTRAIL_PAGEVIEW_EXCLUDE") {
+            let list = prefixes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = list.first(where: { !$0.hasPrefix("/") }) {
+                throw ConfigurationError("CLICKTRAIL_PAGEVIEW_EXCLUDE: '\(bad)' is not a path prefix; each must start with /")
+            }
+            configuration.pageViewExcludedPrefixes = list
+        }
+        if let format = value("CLICKTRAIL_CONSENT_FORMAT") {
+            guard let parsed = ConsentCookieFormat(rawValue: format.lowercased()) else {
+                let names = ConsentCookieFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError("CLICKTRAIL_CONSENT_FORMAT must be one of \(names), not '\(format)'")
+            }
+            configuration.consentFormat = parsed
+        }
+        configuration.consentCookieName = value("CLICKTRAIL_CONSENT_COOKIE") ?? configuration.consentFormat.defaultCookieName
         return configuration
+    }
+}
+
+extension AppConfiguration {
+    /// Query parameter names: no control characters, separators or spaces, and none of the
+    /// standard lead parameters (those have their own fields).
+    static func customTags(_ text: String) throws(ConfigurationError) -> Set<String> {
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for name in names {
+            if LeadSource.parameterNames.contains(name) {
+                throw ConfigurationError("CLICKTRAIL_CUSTOM_TAGS: '\(name)' is a standard lead parameter and always captured")
+            }
+            if name.count > 64 || TextRules.containsControlCharacter(name) || name.contains(where: { "&=# ".contains($0) }) {
+                throw ConfigurationError("CLICKTRAIL_CUSTOM_TAGS: '\(name)' is not a usable query parameter name")
+            }
+        }
+        return Set(names)
     }
 }
 

@@ -8,13 +8,7 @@ enum JSONBody {
     static func object(
         of request: Request, context: some RequestContext, mediaTypes: [String] = ["application/json"]
     ) async throws -> [String: JSONValue] {
-        let contentType = request.headers[.contentType]?
-            .split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard let contentType, mediaTypes.contains(contentType) else {
-            throw Problem(
-                status: .unsupportedMediaType,
-                detail: "the body must be sent as \(mediaTypes.joined(separator: " or "))")
-        }
+        try requireMediaType(of: request, in: mediaTypes)
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let value: JSONValue
         do {
@@ -26,5 +20,16 @@ enum JSONBody {
             throw Problem.badRequest("the body must be a JSON object")
         }
         return members
+    }
+
+    /// Throws a 415 problem unless the request's `Content-Type` (without parameters) is one of `mediaTypes`.
+    static func requireMediaType(of request: Request, in mediaTypes: [String]) throws(Problem) {
+        let contentType = request.headers[.contentType]?
+            .split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let contentType, mediaTypes.contains(contentType) else {
+            throw Problem(
+                status: .unsupportedMediaType,
+                detail: "the body must be sent as \(mediaTypes.joined(separator: " or "))")
+        }
     }
 }

@@ -7,9 +7,9 @@ import Storage
 
 /// `GET|HEAD /go/{slug}`: redirect at once, classify the hit, hand it to the click writer (SPEC §5).
 struct RedirectController {
-    let links: CachedLinkRepository<SQLiteLinkRepository>
-    let classifier: HitClassifier
-    let recorder: any ClickRecorder
+    let intake: ClickIntake
+    /// `CLICKTRAIL_CUSTOM_TAGS`, captured from the `/go/` URL beside the UTM parameters.
+    let customTags: Set<String>
     let siteHosts: SiteHosts?
     let trustedProxies: TrustedProxies
     let fallbackURL: String?
@@ -37,12 +37,12 @@ struct RedirectController {
         let slug = context.parameters.get("slug") ?? ""
         let link: Link?
         do {
-            link = Slug.isValid(slug) ? try await links.redirectTarget(slug: slug) : nil
+            link = try await intake.activeLink(slug: slug)
         } catch {
             context.logger.error("link lookup failed", metadata: ["error": "\(error)"])
             throw Problem(status: .serviceUnavailable, detail: "links cannot be read right now; try again")
         }
-        guard let link, link.active else { return notFound(request) }
+        guard let link else { return notFound(request) }
 
         let hit = Hit(
             isHead: request.method == .head,
@@ -51,10 +51,10 @@ struct RedirectController {
             },
             userAgent: request.headers[.userAgent],
             referer: request.headers[.referer],
-            leadSource: LeadSource(parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) }),
+            leadSource: LeadSource(
+                parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) }, customTags: customTags),
             siteHosts: siteHosts ?? SiteHosts(requestHost: requestHost(request, context)))
-        let verdict = classifier.classify(hit)
-        await recorder.record(ClickRecord(linkID: link.id, occurredAt: Date(), verdict: verdict, gaStatus: .notApplicable))
+        await intake.record(hit, on: link, at: Date())
 
         var headers = Self.commonHeaders
         headers[.location] = RedirectLocation.build(

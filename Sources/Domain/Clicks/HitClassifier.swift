@@ -40,9 +40,12 @@ public struct HitVerdict: Sendable, Equatable {
 /// bot, and referred by one of the site's own pages; otherwise the first failing rule names it.
 public struct HitClassifier: Sendable {
     private let bots: BotMatcher
+    /// `CLICKTRAIL_CUSTOM_TAGS`: also captured from the referer's query.
+    private let customTags: Set<String>
 
-    public init(bots: BotMatcher) {
+    public init(bots: BotMatcher, customTags: Set<String> = []) {
         self.bots = bots
+        self.customTags = customTags
     }
 
     public func classify(_ hit: Hit) -> HitVerdict {
@@ -59,7 +62,7 @@ public struct HitClassifier: Sendable {
             else if refererClass == .none { .noReferer }
             else if refererClass == .external { .externalReferer }
             else { .ok }
-        let leadSource = hit.leadSource.isEmpty ? referer?.query.map(LeadSource.init(query:)) ?? LeadSource() : hit.leadSource
+        let leadSource = hit.leadSource.isEmpty ? referer?.query.map { LeadSource(query: $0, customTags: customTags) } ?? LeadSource() : hit.leadSource
         return HitVerdict(reason: reason, refererClass: refererClass, referer: referer?.normalized, leadSource: leadSource)
     }
 }

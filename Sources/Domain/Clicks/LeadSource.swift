@@ -20,23 +20,31 @@ public struct LeadSource: Sendable, Equatable, Codable {
     public var msclkid: String?
     public var twclid: String?
     public var fbclid: String?
+    /// The site's own campaign parameters (`CLICKTRAIL_CUSTOM_TAGS`), by parameter name.
+    public var custom: [String: String] = [:]
 
     public init() {}
 
-    /// The lead parameters among `parameters` (already decoded); the first value of a name wins.
-    public init(parameters: some Sequence<(name: String, value: String)>) {
-        for (name, value) in parameters where Self.parameterNames.contains(name) {
-            guard self[name] == nil, let cleaned = Self.clean(value) else { continue }
-            self[name] = cleaned
+    /// The lead parameters among `parameters` (already decoded), and those named in `customTags`;
+    /// the first value of a name wins.
+    public init(parameters: some Sequence<(name: String, value: String)>, customTags: Set<String> = []) {
+        for (name, value) in parameters {
+            if Self.parameterNames.contains(name) {
+                guard self[name] == nil, let cleaned = Self.clean(value) else { continue }
+                self[name] = cleaned
+            } else if customTags.contains(name) {
+                guard custom[name] == nil, let cleaned = Self.clean(value) else { continue }
+                custom[name] = cleaned
+            }
         }
     }
 
     /// The lead parameters of a raw (percent-encoded) query string.
-    public init(query: Substring) {
-        self.init(parameters: Self.decode(query: query))
+    public init(query: Substring, customTags: Set<String> = []) {
+        self.init(parameters: Self.decode(query: query), customTags: customTags)
     }
 
-    public var isEmpty: Bool { values.allSatisfy { $0 == nil } }
+    public var isEmpty: Bool { values.allSatisfy { $0 == nil } && custom.isEmpty }
 
     /// The values in the order of `parameterNames`.
     public var values: [String?] {
@@ -89,7 +97,7 @@ public struct LeadSource: Sendable, Equatable, Codable {
     }
 
     /// Trimmed, without control characters, at most `maxValueLength`; nil when nothing is left.
-    static func clean(_ value: String) -> String? {
+    public static func clean(_ value: String) -> String? {
         let kept = String(String.UnicodeScalarView(value.unicodeScalars.filter { !TextRules.containsControlCharacter(String($0)) }))
             .trimmingCharacters(in: .whitespaces)
         guard !kept.isEmpty else { return nil }

@@ -1,0 +1,20 @@
+import Logging
+
+/// What an ingest method knows of the HTTP request that carried it.
+struct IngestCall: Sendable {
+    var logger: Logger
+}
+
+extension RPCError {
+    /// `-32001`: the slug names no active link (SPEC §9).
+    static func unknownLink(_ slug: String) -> RPCError {
+        RPCError(code: -32001, message: "Unknown or inactive link", data: .object(["slug": .string(slug)]))
+    }
+
+    /// `-32002`: the database kept refusing the write; nothing was stored, the call may be retried.
+    static func storageUnavailable() -> RPCError {
+        RPCError(
+            code: -32002, message: "Storage unavailable",
+            data: .object(["detail": .string("nothing was stored; retry later")]))
+    }
+}

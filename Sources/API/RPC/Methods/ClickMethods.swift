@@ -1,0 +1,62 @@
+import Domain
+import Foundation
+import Storage
+
+/// `clicks.ingest`: a click a server saw, counted by the same rules and code as `/go/`.
+struct ClickMethods {
+    let intake: ClickIntake
+    /// Nil: the call's `site_host` is the site, as the request's host is for `/go/`.
+    let siteHosts: SiteHosts?
+    let customTags: Set<String>
+
+    /// Clock skew a caller may have; a click further in the future is refused.
+    static let allowedFutureSkew: TimeInterval = 300
+
+    var methods: [RPCMethod<IngestCall>] {
+        [
+            RPCMethod(
+                "clicks.ingest",
+                parameters: ["slug", "occurred_at", "referer", "user_agent", "site_host", "ga_client_id", "ga_session_id", "consent", "utm"],
+                handler: ingest)
+        ]
+    }
+
+    struct Result: Encodable, Sendable {
+        var id: Int64
+        var counted: Bool
+        var reason: String
+        var ga_status: String
+    }
+
+    @Sendable func ingest(_ params: RPCParams, _ call: IngestCall) async throws -> any Encodable & Sendable {
+        let slug = try params.requiredString("slug")
+        let now = Date()
+        let occurredAt = try params.timestamp("occurred_at") ?? now
+        guard occurredAt.timeIntervalSince(now) <= Self.allowedFutureSkew else {
+            throw RPCError.invalidParams(field: "occurred_at", "must not be in the future")
+        }
+        let referer = try params.text("referer", maxLength: 8192)
+        let userAgent = try params.text("user_agent", maxLength: 8192)
+        let siteHost = try params.text("site_host", maxLength: 255)
+        // Checked now so a caller learns of a bad value at once; they travel to GA with issue 5.
+        _ = try params.gaClientID()
+        _ = try params.text("ga_session_id", maxLength: 64)
+        _ = try params.explicitConsent()
+        let leadSource = try params.leadParameters("utm", customTags: customTags) ?? LeadSource()
+
+        guard let link = try await intake.activeLink(slug: slug) else { throw RPCError.unknownLink(slug) }
+        let hit = Hit(
+            isHead: false, isPrefetch: false, userAgent: userAgent, referer: referer, leadSource: leadSource,
+            siteHosts: siteHosts ?? SiteHosts(requestHost: siteHost ?? ""))
+        let (click, outcome) = await intake.recordConfirmed(hit, on: link, at: occurredAt)
+        switch outcome {
+        case .stored(let id):
+            return Result(
+                id: id, counted: click.verdict.counted, reason: click.verdict.reason.rawValue, ga_status: click.gaStatus.rawValue)
+        case .linkMissing:
+            throw RPCError.unknownLink(slug)
+        case .failed:
+            throw RPCError.storageUnavailable()
+        }
+    }
+}

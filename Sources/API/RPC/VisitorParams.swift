@@ -1,0 +1,58 @@
+import Domain
+
+/// Parameters shared by the methods that report a visitor's hit: the GA client id and consent.
+extension RPCParams {
+    /// `<a>.<b>` as in the `_ga` cookie's last two parts (SPEC §6).
+    func gaClientID(_ name: String = "ga_client_id") throws(RPCError) -> String? {
+        guard let text = try string(name) else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 20 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+            throw RPCError.invalidParams(field: name, "must be a GA client id such as 1234567890.1700000000")
+        }
+        return text
+    }
+
+    /// Consent Mode signals by name; a signal not named is absent from the result.
+    func consentChanges(_ name: String) throws(RPCError) -> [String: ConsentSignals.State]? {
+        guard let members = try object(name) else { return nil }
+        var changes: [String: ConsentSignals.State] = [:]
+        for (signal, value) in members {
+            guard ConsentSignals.names.contains(signal) else {
+                throw RPCError.invalidParams(field: "\(name).\(signal)", "is not a Consent Mode signal (\(ConsentSignals.names.joined(separator: ", ")))")
+            }
+            guard case .string(let text) = value, let state = ConsentSignals.State(rawValue: text) else {
+                throw RPCError.invalidParams(field: "\(name).\(signal)", "must be \"granted\" or \"denied\"")
+            }
+            changes[signal] = state
+        }
+        return changes
+    }
+
+    /// Consent given explicitly in a call: signals not named are denied.
+    func explicitConsent(_ name: String = "consent") throws(RPCError) -> ConsentSignals? {
+        guard let changes = try consentChanges(name) else { return nil }
+        var signals = ConsentSignals.allDenied
+        for (signal, state) in changes {
+            signals[signal] = state
+        }
+        return signals
+    }
+
+    /// Lead parameters given as an object of query parameters: the ten standard ones and the
+    /// configured custom tags; any other name is refused so a typo is not silently dropped.
+    func leadParameters(_ name: String, customTags: Set<String>) throws(RPCError) -> LeadSource? {
+        guard let members = try stringObject(name) else { return nil }
+        if let unknown = members.keys.sorted().first(where: { !LeadSource.parameterNames.contains($0) && !customTags.contains($0) }) {
+            throw RPCError.invalidParams(field: "\(name).\(unknown)", "is neither a lead parameter nor a configured custom tag")
+        }
+        return LeadSource(parameters: members.map { ($0.key, $0.value) }, customTags: customTags)
+    }
+
+    /// A free-text parameter: no control characters, at most `maxLength` characters.
+    func text(_ name: String, maxLength: Int) throws(RPCError) -> String? {
+        guard let text = try string(name) else { return nil }
+        if TextRules.containsControlCharacter(text) { throw RPCError.invalidParams(field: name, "must not contain control characters") }
+        if text.unicodeScalars.count > maxLength { throw RPCError.invalidParams(field: name, "must be at most \(maxLength) characters") }
+        return text
+    }
+}

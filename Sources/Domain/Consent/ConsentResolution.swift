@@ -1,0 +1,20 @@
+/// Where the consent that decided came from (SPEC §6).
+public enum ConsentSource: String, Sendable, Codable {
+    case explicit
+    case cookie
+    case stored
+    case none
+}
+
+/// SPEC §6: the first source that speaks wins — consent given explicitly in the call, then the
+/// consent cookie on the request, then the subject's stored consent; otherwise everything denied.
+public enum ConsentResolution {
+    public static func resolve(
+        explicit: ConsentSignals?, cookie: ConsentSignals?, stored: ConsentSignals?
+    ) -> (signals: ConsentSignals, source: ConsentSource) {
+        if let explicit { return (explicit, .explicit) }
+        if let cookie { return (cookie, .cookie) }
+        if let stored { return (stored, .stored) }
+        return (.allDenied, .none)
+    }
+}
