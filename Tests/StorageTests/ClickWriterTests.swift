@@ -44,3 +44,37 @@ import Testing
         #expect(buckets.first == "1800000000000/bot/63")
     }
 }
+
+@Suite struct ConfirmedClickTests {
+    @Test func aConfirmedClickAnswersItsIdAndStoresItsCustomTags() async throws {
+        let database = try AppDatabase.inMemory()
+        let link = try await SQLiteLinkRepository(database: database).create(try draft("confirm"))
+        let writer = ClickWriter(database: database)
+        let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var lead = LeadSource(parameters: [(name: "utm_source", value: "news")], customTags: ["partner"])
+            lead.custom = ["partner": "acme"]
+            let verdict = HitVerdict(reason: .ok, refererClass: .internal, referer: "https://example.com/", leadSource: lead)
+            let click = ClickRecord(linkID: link.id, occurredAt: Date(), verdict: verdict, gaStatus: .notApplicable)
+            let first = await writer.recordConfirmed(click)
+            let second = await writer.recordConfirmed(click)
+            #expect(first == .stored(id: 1))
+            #expect(second == .stored(id: 2))
+            // A link that is gone: nothing stored, and the caller is told.
+            #expect(await writer.recordConfirmed(ClickRecord(linkID: 4_242, occurredAt: Date(), verdict: verdict, gaStatus: .notApplicable)) == .linkMissing)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let (custom, count, counter) = try await database.writer.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT custom FROM click ORDER BY id"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT click_count FROM link") ?? -1
+            )
+        }
+        #expect(custom == [#"{"partner":"acme"}"#, #"{"partner":"acme"}"#])
+        #expect(count == 2)
+        #expect(counter == 2)
+    }
+}
