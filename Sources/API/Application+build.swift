@@ -65,6 +65,17 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
     return router
 }
 
+/// The names of the JSON-RPC methods the service answers, for checking `openrpc.json` against them.
+package func ingestMethodNames(configuration: AppConfiguration, dependencies: AppDependencies) throws -> Set<String> {
+    let database = dependencies.database
+    let intake = ClickIntake(
+        links: CachedLinkRepository(SQLiteLinkRepository(database: database)),
+        classifier: HitClassifier(bots: dependencies.botMatcher), writer: dependencies.clickWriter)
+    return try ingestDispatcher(
+        configuration: configuration, dependencies: dependencies, intake: intake, leads: SQLiteLeadRepository(database: database)
+    ).methodNames
+}
+
 /// Every JSON-RPC method of SPEC §9 over the service's storage.
 func ingestDispatcher(
     configuration: AppConfiguration, dependencies: AppDependencies, intake: ClickIntake, leads: some LeadRepository
