@@ -218,6 +218,7 @@ import Testing
             #expect(try await api.result("leads.assign", ["from": "anon-1", "to": "user-9"])["moved"] as? Int == 2)
             #expect(try await api.result("leads.assign", ["from": "anon-1", "to": "user-9"])["moved"] as? Int == 0)
             #expect(try await api.error("leads.assign", ["from": "anon-2"]).field == "to")
+            #expect(try await api.error("leads.assign", ["to": "user-9"]).field == "from")
             #expect(try await api.result("leads.erase", ["subject": "user-9"])["deleted"] as? Int == 2)
             #expect(try await api.result("leads.erase", ["subject": "user-9"])["deleted"] as? Int == 0)
             #expect(try await api.error("leads.erase", [:]).field == "subject")
@@ -270,5 +271,31 @@ import Testing
             #expect(error.field == field)
         }
         #expect(try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_log") } == 0)
+    }
+
+    // MARK: failures of the service itself
+
+    @Test func aFailingDatabaseIsAnInternalErrorAndTheNextCallStillWorks() async throws {
+        let database = try AppDatabase.inMemory()
+        try await TestService.run(database: database) { api in
+            try await database.writer.write { db in try db.execute(sql: "DROP TABLE consent_log") }
+            let response = try await api.call("consent.get", ["subject": "1.2"])
+            let error = try #require(response["error"] as? [String: Any])
+            #expect(error["code"] as? Int == -32603)
+            // The database's words stay in the log, not in the answer.
+            #expect(!String(describing: error).contains("consent_log"))
+            let link = try await api.createLink(#"{"slug":"still-up","url":"https://shop.example/"}"#)
+            #expect(link["slug"] as? String == "still-up")
+        }
+    }
+
+    @Test func clicksThatCannotBeStoredAreStorageUnavailableNotLostSilently() async throws {
+        let database = try AppDatabase.inMemory()
+        try await TestService.run(database: database) { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            try await database.writer.write { db in try db.execute(sql: "DROP TABLE click") }
+            let error = try await api.error("clicks.ingest", ["slug": "deal", "user_agent": Self.browser])
+            #expect(error.code == -32002)
+        }
     }
 }
