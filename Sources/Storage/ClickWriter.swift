@@ -34,9 +34,11 @@ package final class ClickWriter: ClickRecorder, Service {
     /// Records `click` like `record` and waits until its batch is written: for callers that
     /// answer with the click's id (JSON-RPC `clicks.ingest`).
     package func recordConfirmed(_ click: ClickRecord) async -> ClickWriteOutcome {
-        await withCheckedContinuation { continuation in
-            Task { await queue.enqueue(PendingClick(click: click, confirmation: continuation)) }
-        }
+        // Enqueued from the caller's own task, so back-pressure and arrival order hold as for `record`.
+        let (outcome, confirmation) = AsyncStream.makeStream(of: ClickWriteOutcome.self)
+        await queue.enqueue(PendingClick(click: click, confirmation: confirmation))
+        for await result in outcome { return result }
+        return .failed
     }
 
     package func run() async throws {
@@ -55,7 +57,7 @@ package final class ClickWriter: ClickRecorder, Service {
             do {
                 let ids = try await database.writer.write { db in try Self.insert(batch, db) }
                 for (pending, id) in zip(batch, ids) {
-                    pending.confirmation?.resume(returning: id.map { ClickWriteOutcome.stored(id: $0) } ?? .linkMissing)
+                    pending.confirm(id.map { ClickWriteOutcome.stored(id: $0) } ?? .linkMissing)
                 }
                 return
             } catch {
@@ -68,7 +70,7 @@ package final class ClickWriter: ClickRecorder, Service {
         }
         logger.critical("click batch dropped after repeated failures", metadata: ["clicks": "\(batch.count)"])
         for pending in batch {
-            pending.confirmation?.resume(returning: .failed)
+            pending.confirm(.failed)
         }
     }
 
@@ -122,7 +124,13 @@ package final class ClickWriter: ClickRecorder, Service {
 
     private struct PendingClick: Sendable {
         var click: ClickRecord
-        var confirmation: CheckedContinuation<ClickWriteOutcome, Never>?
+        /// Set for `recordConfirmed`: told once what became of the click.
+        var confirmation: AsyncStream<ClickWriteOutcome>.Continuation?
+
+        func confirm(_ outcome: ClickWriteOutcome) {
+            confirmation?.yield(outcome)
+            confirmation?.finish()
+        }
     }
 
     private struct BucketKey: Hashable {
