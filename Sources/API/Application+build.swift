@@ -36,9 +36,7 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
     let database = dependencies.database
     let links = CachedLinkRepository(SQLiteLinkRepository(database: database))
     let leads = SQLiteLeadRepository(database: database)
-    let intake = ClickIntake(
-        links: links, classifier: HitClassifier(bots: dependencies.botMatcher, customTags: configuration.customTags),
-        writer: dependencies.clickWriter)
+    let intake = clickIntake(links: links, configuration: configuration, dependencies: dependencies)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
     // Middleware wraps only routes added after it, so it comes first.
     router.add(middleware: ProblemMiddleware())
@@ -68,12 +66,20 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
 /// The names of the JSON-RPC methods the service answers, for checking `openrpc.json` against them.
 package func ingestMethodNames(configuration: AppConfiguration, dependencies: AppDependencies) throws -> Set<String> {
     let database = dependencies.database
-    let intake = ClickIntake(
-        links: CachedLinkRepository(SQLiteLinkRepository(database: database)),
-        classifier: HitClassifier(bots: dependencies.botMatcher), writer: dependencies.clickWriter)
+    let links = CachedLinkRepository(SQLiteLinkRepository(database: database))
+    let intake = clickIntake(links: links, configuration: configuration, dependencies: dependencies)
     return try ingestDispatcher(
         configuration: configuration, dependencies: dependencies, intake: intake, leads: SQLiteLeadRepository(database: database)
     ).methodNames
+}
+
+/// The one path of every hit, shared by `/go/` and `clicks.ingest`.
+func clickIntake(
+    links: CachedLinkRepository<SQLiteLinkRepository>, configuration: AppConfiguration, dependencies: AppDependencies
+) -> ClickIntake {
+    ClickIntake(
+        links: links, classifier: HitClassifier(bots: dependencies.botMatcher, customTags: configuration.customTags),
+        writer: dependencies.clickWriter)
 }
 
 /// Every JSON-RPC method of SPEC §9 over the service's storage.
