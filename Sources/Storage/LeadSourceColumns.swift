@@ -2,10 +2,8 @@ import Domain
 import Foundation
 import GRDB
 
-/// The lead columns shared by `click` and `lead`: the ten parameters, then `custom` as a JSON object.
+/// The lead columns shared by `click` and `lead`: the ten parameters (`LeadSource.parameterNames`), then `custom` as a JSON object.
 enum LeadSourceColumns {
-    static let names = LeadSource.parameterNames
-
     static func arguments(_ source: LeadSource) -> StatementArguments {
         StatementArguments(source.values) + [customJSON(source.custom)]
     }
@@ -18,7 +16,7 @@ enum LeadSourceColumns {
 
     static func source(from row: Row) -> LeadSource {
         var source = LeadSource()
-        for name in names {
+        for name in LeadSource.parameterNames {
             source[name] = row[name]
         }
         if let json: String = row["custom"], let custom = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {

@@ -12,7 +12,7 @@ package struct SQLiteLeadRepository: LeadRepository {
 
     package func capture(_ draft: LeadDraft, at date: Date) async throws -> Lead {
         try await database.writer.write { db in
-            let columns = (["subject"] + LeadSourceColumns.names + ["custom", "landing_path", "created_at"])
+            let columns = ["subject"] + LeadSource.parameterNames + ["custom", "landing_path", "created_at"]
             let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
             var arguments: StatementArguments = [draft.subject]
             arguments += LeadSourceColumns.arguments(draft.source)
