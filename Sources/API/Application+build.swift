@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Storage
 
 /// What the application is built from; tests make one over an in-memory database.
@@ -10,6 +11,8 @@ package struct AppDependencies: Sendable {
     package var tokenAuthority: TokenAuthority
     package var botMatcher: BotMatcher
     package var clickWriter: ClickWriter
+    /// How the GA sender spaces retries; tests that are not about back-off shorten it.
+    package var gaRetryPolicy: RetryPolicy = .standard
 
     package init(database: AppDatabase, tokenAuthority: TokenAuthority, botMatcher: BotMatcher, clickWriter: ClickWriter) {
         self.database = database
@@ -20,15 +23,25 @@ package struct AppDependencies: Sendable {
 }
 
 /// The whole service, ready to run: `serve` runs it, tests run it on a loopback port.
-/// The click writer runs beside the server and, shut down after it, drains what it queued.
+/// The click writer and the GA sender run beside the server. Services stop in reverse order
+/// after the server: the writer drains what it queued (outbox rows included), then the sender
+/// finishes the requests it has in flight.
 package func buildApplication(
     configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger
 ) throws -> some ApplicationProtocol {
     let router = try buildRouter(configuration: configuration, dependencies: dependencies)
+    var services: [any Service] = []
+    if let ga = configuration.ga {
+        services.append(
+            GASender(
+                outbox: SQLiteOutboxRepository(database: dependencies.database), settings: ga,
+                retryPolicy: dependencies.gaRetryPolicy, logger: logger))
+    }
+    services.append(dependencies.clickWriter)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "clicktrail"),
-        services: [dependencies.clickWriter],
+        services: services,
         logger: logger)
 }
 
@@ -44,18 +57,26 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
         allowed: [
             HealthController.allowedMethods, LinkController<CachedLinkRepository<SQLiteLinkRepository>>.allowedMethods,
             RedirectController.allowedMethods, RPCController.allowedMethods, LeadController.allowedMethods,
+            GtagDefaultController.allowedMethods, OutboxStatsController.allowedMethods,
         ].reduce(into: [:]) { all, routes in all.merge(routes) { $1 } }))
 
     HealthController(database: database, openAPIDocument: try APIDocuments.openAPI()).addRoutes(to: router)
     RedirectController(
         intake: intake, customTags: configuration.customTags, siteHosts: configuration.siteHosts,
-        trustedProxies: configuration.trustedProxies, fallbackURL: configuration.fallbackURL
+        trustedProxies: configuration.trustedProxies, fallbackURL: configuration.fallbackURL,
+        visitorCookies: configuration.ga.map {
+            VisitorCookies(
+                measurementID: $0.measurementID, consentFormat: configuration.consentFormat,
+                consentCookieName: configuration.consentCookieName)
+        }
     ).addRoutes(to: router)
 
     let authentication = AuthenticationMiddleware(authority: dependencies.tokenAuthority)
     let api = router.group("api/v1").add(middleware: authentication).group(context: AuthenticatedContext.self)
     LinkController(links: links).addRoutes(to: api)
     LeadController(leads: leads).addRoutes(to: api)
+    GtagDefaultController(consents: SQLiteConsentRepository(database: database)).addRoutes(to: api)
+    OutboxStatsController(outbox: SQLiteOutboxRepository(database: database)).addRoutes(to: api)
 
     let rpc = router.group("rpc").add(middleware: authentication).group(context: AuthenticatedContext.self)
     RPCController(dispatcher: try ingestDispatcher(configuration: configuration, dependencies: dependencies, intake: intake, leads: leads))
@@ -79,7 +100,7 @@ func clickIntake(
 ) -> ClickIntake {
     ClickIntake(
         links: links, classifier: HitClassifier(bots: dependencies.botMatcher, customTags: configuration.customTags),
-        writer: dependencies.clickWriter)
+        writer: dependencies.clickWriter, forwardsToGA: configuration.ga != nil)
 }
 
 /// Every JSON-RPC method of SPEC §9 over the service's storage.
@@ -91,7 +112,7 @@ func ingestDispatcher(
         ClickMethods(intake: intake, siteHosts: configuration.siteHosts, customTags: configuration.customTags).methods
         + PageViewMethods(
             rules: PageViewRules(excludedPrefixes: configuration.pageViewExcludedPrefixes, bots: dependencies.botMatcher),
-            pageViews: SQLitePageViewRepository(database: database)).methods
+            pageViews: SQLitePageViewRepository(database: database), forwardsToGA: configuration.ga != nil).methods
         + LeadMethods(leads: leads, customTags: configuration.customTags).methods
         + ConsentMethods(consents: SQLiteConsentRepository(database: database)).methods
         + DiscoverMethod(document: try APIDocuments.openRPC()).methods

@@ -85,6 +85,26 @@ enum AppMigrations {
                 t.primaryKey(["path", "bucket_start"])
             }
         }
+        migrator.registerMigration("v4-ga-outbox") { db in
+            // No foreign key to click: a click deleted by retention or with its link leaves its
+            // event to be delivered, and settling an event then updates no click.
+            try db.create(table: "ga_outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("click_id", .integer)
+                t.column("event", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("occurred_at", .integer).notNull()
+                t.column("created_at", .integer).notNull()
+                // queued, sent, failed or dead
+                t.column("state", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .integer).notNull()
+                t.column("last_error", .text)
+                t.column("settled_at", .integer)
+            }
+            // The sender's only hot query: due queued events. Settled rows leave the index.
+            try db.execute(sql: "CREATE INDEX ga_outbox_due ON ga_outbox (next_attempt_at, id) WHERE state = 'queued'")
+        }
         return migrator
     }
 }

@@ -55,9 +55,9 @@ package final class ClickWriter: ClickRecorder, Service {
         var delay: Duration = .milliseconds(50)
         for attempt in 1...Self.maxAttempts {
             do {
-                let ids = try await database.writer.write { db in try Self.insert(batch, db) }
-                for (pending, id) in zip(batch, ids) {
-                    pending.confirm(id.map { ClickWriteOutcome.stored(id: $0) } ?? .linkMissing)
+                let results = try await database.writer.write { db in try Self.insert(batch, db) }
+                for (pending, result) in zip(batch, results) {
+                    pending.confirm(result.map { ClickWriteOutcome.stored(id: $0.id, gaStatus: $0.gaStatus) } ?? .linkMissing)
                 }
                 return
             } catch {
@@ -74,8 +74,8 @@ package final class ClickWriter: ClickRecorder, Service {
         }
     }
 
-    /// Inserts the batch; the id of each click, nil where its link is gone.
-    private static func insert(_ batch: [PendingClick], _ db: Database) throws -> [Int64?] {
+    /// Inserts the batch; for each click its id and GA status, nil where its link is gone.
+    private static func insert(_ batch: [PendingClick], _ db: Database) throws -> [(id: Int64, gaStatus: GAStatus)?] {
         // Links deleted since the redirect take their clicks with them: rows for a missing link
         // are skipped instead of failing the whole batch on the foreign key.
         let insertClick = try db.cachedStatement(sql: """
@@ -85,7 +85,7 @@ package final class ClickWriter: ClickRecorder, Service {
             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
             WHERE EXISTS (SELECT 1 FROM link WHERE id = ?)
             """)
-        var ids: [Int64?] = []
+        var stored: [(id: Int64, gaStatus: GAStatus)?] = []
         var counted: [Int64: Int] = [:]
         var buckets: [BucketKey: Int] = [:]
         for click in batch.map(\.click) {
@@ -94,14 +94,22 @@ package final class ClickWriter: ClickRecorder, Service {
                 click.linkID, EpochMillis.from(click.occurredAt), verdict.referer, verdict.refererClass.rawValue,
                 verdict.counted, verdict.reason.rawValue,
             ]
+            let ga = try GAOutboxQueue.decide(visitor: click.visitor, counted: verdict.counted, db) { clientID, consent in
+                GAForwarding.affiliateClick(
+                    click, linkSlug: click.linkSlug, clientID: clientID, sessionID: click.visitor?.sessionID, consent: consent)
+            }
             arguments += LeadSourceColumns.arguments(verdict.leadSource)
-            arguments += [click.gaStatus.rawValue, click.linkID]
+            arguments += [ga.status.rawValue, click.linkID]
             try insertClick.execute(arguments: arguments)
             guard db.changesCount > 0 else {
-                ids.append(nil)
+                stored.append(nil)
                 continue
             }
-            ids.append(db.lastInsertedRowID)
+            let id = db.lastInsertedRowID
+            stored.append((id, ga.status))
+            if let body = ga.body {
+                try GAOutboxQueue.enqueue(body, event: "affiliate_click", clickID: id, occurredAt: click.occurredAt, db)
+            }
             if verdict.counted { counted[click.linkID, default: 0] += 1 }
             let key = BucketKey(
                 linkID: click.linkID, start: QuarterHour.start(of: EpochMillis.from(click.occurredAt)),
@@ -119,7 +127,7 @@ package final class ClickWriter: ClickRecorder, Service {
         for (key, hits) in buckets {
             try addToBucket.execute(arguments: [key.linkID, key.start, key.reason, key.refererClass, hits])
         }
-        return ids
+        return stored
     }
 
     private struct PendingClick: Sendable {
@@ -143,7 +151,7 @@ package final class ClickWriter: ClickRecorder, Service {
 
 /// What became of a click recorded with confirmation.
 package enum ClickWriteOutcome: Sendable, Equatable {
-    case stored(id: Int64)
+    case stored(id: Int64, gaStatus: GAStatus)
     /// The link was deleted before the click was written; nothing was stored.
     case linkMissing
     /// The database kept refusing the batch; nothing was stored (the error is logged).

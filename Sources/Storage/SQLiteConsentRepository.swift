@@ -44,7 +44,7 @@ package struct SQLiteConsentRepository: ConsentRepository {
         }
     }
 
-    private static func newest(_ subject: String, _ db: Database) throws -> ConsentRecord? {
+    static func newest(_ subject: String, _ db: Database) throws -> ConsentRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM consent_log WHERE subject = ? ORDER BY id DESC LIMIT 1", arguments: [subject])
             .map(record)
     }

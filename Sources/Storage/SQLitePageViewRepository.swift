@@ -10,14 +10,21 @@ package struct SQLitePageViewRepository: PageViewRepository {
         self.database = database
     }
 
-    package func recordView(path: String, at date: Date) async throws {
+    package func recordView(_ view: PageViewRecord) async throws -> GAStatus {
         try await database.writer.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO pageview_bucket (path, bucket_start, views) VALUES (?, ?, 1)
                     ON CONFLICT (path, bucket_start) DO UPDATE SET views = views + 1
                     """,
-                arguments: [path, QuarterHour.start(of: EpochMillis.from(date))])
+                arguments: [view.path, QuarterHour.start(of: EpochMillis.from(view.occurredAt))])
+            let ga = try GAOutboxQueue.decide(visitor: view.visitor, counted: true, db) { clientID, consent in
+                GAForwarding.pageView(view, clientID: clientID, sessionID: view.visitor?.sessionID, consent: consent)
+            }
+            if let body = ga.body {
+                try GAOutboxQueue.enqueue(body, event: "page_view", clickID: nil, occurredAt: view.occurredAt, db)
+            }
+            return ga.status
         }
     }
 }

@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
         let configuration = try options.resolve(adding: flags)
         var logger = Logger(label: "clicktrail")
         logger.logLevel = configuration.logLevel
+        for warning in configuration.warnings {
+            logger.warning("\(warning)")
+        }
 
         let database = try AppDatabase.open(path: configuration.databasePath)
         let (keys, created) = try AdminKeyFile.keys(for: configuration)

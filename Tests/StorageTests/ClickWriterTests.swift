@@ -9,9 +9,8 @@ import Testing
 @Suite struct ClickWriterTests {
     private func click(_ linkID: Int64, _ reason: HitReason, at millis: Double = 1_800_000_000_000) -> ClickRecord {
         ClickRecord(
-            linkID: linkID, occurredAt: Date(timeIntervalSince1970: millis / 1000),
-            verdict: HitVerdict(reason: reason, refererClass: reason == .noReferer ? .none : .internal, referer: nil, leadSource: LeadSource()),
-            gaStatus: .notApplicable)
+            linkID: linkID, linkSlug: "writer", occurredAt: Date(timeIntervalSince1970: millis / 1000),
+            verdict: HitVerdict(reason: reason, refererClass: reason == .noReferer ? .none : .internal, referer: nil, leadSource: LeadSource()))
     }
 
     @Test func aGracefulShutdownWritesEverythingQueuedWithCountersAndAggregates() async throws {
@@ -56,13 +55,13 @@ import Testing
             var lead = LeadSource(parameters: [(name: "utm_source", value: "news")], customTags: ["partner"])
             lead.custom = ["partner": "acme"]
             let verdict = HitVerdict(reason: .ok, refererClass: .internal, referer: "https://example.com/", leadSource: lead)
-            let click = ClickRecord(linkID: link.id, occurredAt: Date(), verdict: verdict, gaStatus: .notApplicable)
+            let click = ClickRecord(linkID: link.id, linkSlug: "confirm", occurredAt: Date(), verdict: verdict)
             let first = await writer.recordConfirmed(click)
             let second = await writer.recordConfirmed(click)
-            #expect(first == .stored(id: 1))
-            #expect(second == .stored(id: 2))
+            #expect(first == .stored(id: 1, gaStatus: .notApplicable))
+            #expect(second == .stored(id: 2, gaStatus: .notApplicable))
             // A link that is gone: nothing stored, and the caller is told.
-            #expect(await writer.recordConfirmed(ClickRecord(linkID: 4_242, occurredAt: Date(), verdict: verdict, gaStatus: .notApplicable)) == .linkMissing)
+            #expect(await writer.recordConfirmed(ClickRecord(linkID: 4_242, linkSlug: "gone", occurredAt: Date(), verdict: verdict)) == .linkMissing)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

@@ -9,6 +9,8 @@ struct ClickIntake: Sendable {
     let links: CachedLinkRepository<SQLiteLinkRepository>
     let classifier: HitClassifier
     let writer: ClickWriter
+    /// Whether GA forwarding is configured; when it is not, visitors are not even read.
+    let forwardsToGA: Bool
 
     /// The link a hit on `slug` goes to; nil when the slug is malformed, unknown or inactive.
     func activeLink(slug: String) async throws -> Link? {
@@ -16,19 +18,21 @@ struct ClickIntake: Sendable {
         return link
     }
 
-    /// Queues the click and returns at once (the redirect never waits for the database).
-    func record(_ hit: Hit, on link: Link, at date: Date) async {
-        await writer.record(click(hit, on: link, at: date))
+    /// Queues the click and returns at once (the redirect never waits for the database or GA).
+    func record(_ hit: Hit, on link: Link, at date: Date, visitor: GAVisitor?) async {
+        await writer.record(click(hit, on: link, at: date, visitor: visitor))
     }
 
     /// Queues the click and waits until it is stored.
-    func recordConfirmed(_ hit: Hit, on link: Link, at date: Date) async -> (ClickRecord, ClickWriteOutcome) {
-        let click = click(hit, on: link, at: date)
+    func recordConfirmed(_ hit: Hit, on link: Link, at date: Date, visitor: GAVisitor?) async -> (ClickRecord, ClickWriteOutcome) {
+        let click = click(hit, on: link, at: date, visitor: visitor)
         return (click, await writer.recordConfirmed(click))
     }
 
-    private func click(_ hit: Hit, on link: Link, at date: Date) -> ClickRecord {
-        // Forwarding to GA is decided here once it exists (issue 5); until then nothing is forwarded.
-        ClickRecord(linkID: link.id, occurredAt: date, verdict: classifier.classify(hit), gaStatus: .notApplicable)
+    /// The GA decision itself is the writer's: it needs the stored consent, read in the transaction.
+    private func click(_ hit: Hit, on link: Link, at date: Date, visitor: GAVisitor?) -> ClickRecord {
+        ClickRecord(
+            linkID: link.id, linkSlug: link.slug, occurredAt: date, verdict: classifier.classify(hit),
+            visitor: forwardsToGA ? visitor : nil)
     }
 }

@@ -25,6 +25,10 @@ package struct AppConfiguration: Sendable {
     /// `CLICKTRAIL_CONSENT_FORMAT` and the cookie it is read from (`CLICKTRAIL_CONSENT_COOKIE`).
     package var consentFormat: ConsentCookieFormat = .clicktrail
     package var consentCookieName: String = ConsentCookieFormat.clicktrail.defaultCookieName
+    /// GA4 forwarding; nil (off) unless both measurement id and API secret are set.
+    package var ga: GASettings?
+    /// Settings that are legal but probably not what the operator meant, to log at start-up.
+    package var warnings: [String] = []
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/clicktrail.sqlite",
@@ -125,6 +129,15 @@ package struct AppConfiguration: Sendable {
             configuration.consentFormat = parsed
         }
         configuration.consentCookieName = value("CLICKTRAIL_CONSENT_COOKIE") ?? configuration.consentFormat.defaultCookieName
+        let measurementID = value("CLICKTRAIL_GA_MEASUREMENT_ID")
+        let apiSecret = value("CLICKTRAIL_GA_API_SECRET")
+        configuration.ga = try GASettings.resolve(
+            measurementID: measurementID, apiSecret: apiSecret, endpoint: value("CLICKTRAIL_GA_ENDPOINT"),
+            validate: value("CLICKTRAIL_GA_VALIDATE"))
+        if (measurementID == nil) != (apiSecret == nil) {
+            configuration.warnings.append(
+                "GA forwarding is off: set both CLICKTRAIL_GA_MEASUREMENT_ID and CLICKTRAIL_GA_API_SECRET (only one is set)")
+        }
         return configuration
     }
 }

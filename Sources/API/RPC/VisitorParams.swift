@@ -5,11 +5,25 @@ extension RPCParams {
     /// `<a>.<b>` as in the `_ga` cookie's last two parts (SPEC §6).
     func gaClientID(_ name: String = "ga_client_id") throws(RPCError) -> String? {
         guard let text = try string(name) else { return nil }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 20 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+        guard GACookies.isClientID(text) else {
             throw RPCError.invalidParams(field: name, "must be a GA client id such as 1234567890.1700000000")
         }
         return text
+    }
+
+    /// The GA session id as in the `_ga_<container>` cookie: a decimal number.
+    func gaSessionID(_ name: String) throws(RPCError) -> Int64? {
+        guard let text = try string(name) else { return nil }
+        guard let id = GACookies.sessionID(text) else {
+            throw RPCError.invalidParams(field: name, "must be a GA session id, a decimal number such as 1700000000")
+        }
+        return id
+    }
+
+    /// The visitor a call reports on: GA ids and the consent given in the call.
+    func visitor(sessionParameter: String) throws(RPCError) -> GAVisitor {
+        GAVisitor(
+            clientID: try gaClientID(), sessionID: try gaSessionID(sessionParameter), explicitConsent: try explicitConsent())
     }
 
     /// Consent Mode signals by name; a signal not named is absent from the result.

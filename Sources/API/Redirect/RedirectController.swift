@@ -13,6 +13,8 @@ struct RedirectController {
     let siteHosts: SiteHosts?
     let trustedProxies: TrustedProxies
     let fallbackURL: String?
+    /// Read only when GA forwarding is on.
+    let visitorCookies: VisitorCookies?
 
     static var allowedMethods: [String: [HTTPRequest.Method]] {
         ["/go/{slug}": [.get, .head]]
@@ -54,7 +56,7 @@ struct RedirectController {
             leadSource: LeadSource(
                 parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) }, customTags: customTags),
             siteHosts: siteHosts ?? SiteHosts(requestHost: requestHost(request, context)))
-        await intake.record(hit, on: link, at: Date())
+        await intake.record(hit, on: link, at: Date(), visitor: visitorCookies?.visitor(of: request))
 
         var headers = Self.commonHeaders
         headers[.location] = RedirectLocation.build(

@@ -3,15 +3,19 @@ import Foundation
 /// One hit as it is logged: no IP, no user agent, no cookie (SPEC §2).
 public struct ClickRecord: Sendable, Equatable {
     public var linkID: Int64
+    /// Travels to GA with the click; not stored with it (the link row has it).
+    public var linkSlug: String
     public var occurredAt: Date
     public var verdict: HitVerdict
-    public var gaStatus: GAStatus
+    /// The visitor's GA ids and consent; nil when GA forwarding is off (`ga_status` not_applicable).
+    public var visitor: GAVisitor?
 
-    public init(linkID: Int64, occurredAt: Date, verdict: HitVerdict, gaStatus: GAStatus) {
+    public init(linkID: Int64, linkSlug: String, occurredAt: Date, verdict: HitVerdict, visitor: GAVisitor? = nil) {
         self.linkID = linkID
+        self.linkSlug = linkSlug
         self.occurredAt = occurredAt
         self.verdict = verdict
-        self.gaStatus = gaStatus
+        self.visitor = visitor
     }
 }
 

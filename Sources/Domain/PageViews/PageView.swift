@@ -50,5 +50,7 @@ public enum PagePath {
 
 /// Counted page views, aggregated per path and time bucket: no row per visitor.
 public protocol PageViewRepository: Sendable {
-    func recordView(path: String, at: Date) async throws
+    /// Counts the view and, in the same transaction, queues its GA event when it may go;
+    /// answers what happened on the way to GA.
+    func recordView(_ view: PageViewRecord) async throws -> GAStatus
 }

@@ -38,21 +38,17 @@ struct ClickMethods {
         let referer = try params.text("referer", maxLength: 8192)
         let userAgent = try params.text("user_agent", maxLength: 8192)
         let siteHost = try params.text("site_host", maxLength: 255)
-        // Checked now so a caller learns of a bad value at once; they travel to GA with issue 5.
-        _ = try params.gaClientID()
-        _ = try params.text("ga_session_id", maxLength: 64)
-        _ = try params.explicitConsent()
+        let visitor = try params.visitor(sessionParameter: "ga_session_id")
         let leadSource = try params.leadParameters("utm", customTags: customTags) ?? LeadSource()
 
         guard let link = try await intake.activeLink(slug: slug) else { throw RPCError.unknownLink(slug) }
         let hit = Hit(
             isHead: false, isPrefetch: false, userAgent: userAgent, referer: referer, leadSource: leadSource,
             siteHosts: siteHosts ?? SiteHosts(requestHost: siteHost ?? ""))
-        let (click, outcome) = await intake.recordConfirmed(hit, on: link, at: occurredAt)
+        let (click, outcome) = await intake.recordConfirmed(hit, on: link, at: occurredAt, visitor: visitor)
         switch outcome {
-        case .stored(let id):
-            return Result(
-                id: id, counted: click.verdict.counted, reason: click.verdict.reason.rawValue, ga_status: click.gaStatus.rawValue)
+        case .stored(let id, let gaStatus):
+            return Result(id: id, counted: click.verdict.counted, reason: click.verdict.reason.rawValue, ga_status: gaStatus.rawValue)
         case .linkMissing:
             throw RPCError.unknownLink(slug)
         case .failed:

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Where and how events go to GA (SPEC §3, §7). The API secret is never printed: it is redacted
+/// from this value's description and from every error text that passes `redacting`.
+package struct GASettings: Sendable, CustomStringConvertible {
+    package static let defaultEndpoint = "https://www.google-analytics.com/mp/collect"
+    package static let euEndpoint = "https://region1.google-analytics.com/mp/collect"
+
+    package var measurementID: String
+    package var apiSecret: String
+    /// The collect URL without query; the measurement id and secret are added per request.
+    package var endpoint: URL
+    /// Also post each payload to the validation server and log its messages.
+    package var validate: Bool = false
+    package var connectTimeout: Duration = .seconds(5)
+    /// The whole request, answer included: a hanging GA holds one event this long at most.
+    package var requestTimeout: Duration = .seconds(10)
+
+    package init(measurementID: String, apiSecret: String, endpoint: URL) {
+        self.measurementID = measurementID
+        self.apiSecret = apiSecret
+        self.endpoint = endpoint
+    }
+
+    package var description: String {
+        "GA4 \(measurementID) via \(endpoint.absoluteString)\(validate ? " (validating)" : "")"
+    }
+
+    /// The URL a payload is posted to.
+    var collectURL: String { url(path: endpoint.path) }
+
+    /// The validation server answers on the same host under `/debug`: `/debug/mp/collect`.
+    var validationURL: String { url(path: "/debug" + endpoint.path) }
+
+    private func url(path: String) -> String {
+        var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)!
+        components.path = path
+        components.queryItems = [URLQueryItem(name: "measurement_id", value: measurementID), URLQueryItem(name: "api_secret", value: apiSecret)]
+        // URLComponents leaves `+` and `&`-safe characters alone; a secret is always sent verbatim.
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        return components.string!
+    }
+
+    /// `text` with the secret, raw or percent-encoded, replaced: for anything logged or stored.
+    func redacting(_ text: String) -> String {
+        var text = text.replacingOccurrences(of: apiSecret, with: "[redacted]")
+        if let encoded = apiSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != apiSecret {
+            text = text.replacingOccurrences(of: encoded, with: "[redacted]")
+        }
+        return text
+    }
+}
+
+extension GASettings {
+    /// From the four variables of SPEC §3; nil when id or secret is unset (forwarding is off).
+    static func resolve(
+        measurementID: String?, apiSecret: String?, endpoint: String?, validate: String?
+    ) throws(ConfigurationError) -> GASettings? {
+        guard let measurementID, let apiSecret else { return nil }
+        guard measurementID.hasPrefix("G-"), measurementID.count <= 32,
+            measurementID.dropFirst(2).allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }), measurementID.count > 2
+        else {
+            throw ConfigurationError("CLICKTRAIL_GA_MEASUREMENT_ID must be a GA4 measurement id such as G-ABC123XYZ, not '\(measurementID)'")
+        }
+        guard apiSecret.count <= 256, !apiSecret.contains(where: { $0.isWhitespace || $0.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) })
+        else {
+            // Never quote the secret, not even when it is malformed.
+            throw ConfigurationError("CLICKTRAIL_GA_API_SECRET must be the secret GA shows, without spaces or control characters")
+        }
+        let endpointText = endpoint ?? defaultEndpoint
+        guard let url = URL(string: endpointText), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            url.host != nil, url.query == nil, url.fragment == nil
+        else {
+            throw ConfigurationError("CLICKTRAIL_GA_ENDPOINT must be an http(s) URL without query, such as \(defaultEndpoint) or \(euEndpoint)")
+        }
+        var settings = GASettings(measurementID: measurementID, apiSecret: apiSecret, endpoint: url)
+        if let validate {
+            switch validate.lowercased() {
+            case "true", "1", "yes": settings.validate = true
+            case "false", "0", "no": settings.validate = false
+            default: throw ConfigurationError("CLICKTRAIL_GA_VALIDATE must be true or false, not '\(validate)'")
+            }
+        }
+        return settings
+    }
+}

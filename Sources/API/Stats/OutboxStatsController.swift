@@ -1,0 +1,47 @@
+import Domain
+import Foundation
+import Hummingbird
+
+/// `GET /api/v1/stats/outbox`: how many GA events wait, went, were refused or expired — the
+/// first thing to check when GA shows fewer clicks than Clicktrail.
+struct OutboxStatsController {
+    let outbox: any OutboxRepository
+
+    static var allowedMethods: [String: [HTTPRequest.Method]] {
+        ["/api/v1/stats/outbox": [.get, .head]]
+    }
+
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.get("stats/outbox", use: counts)
+    }
+
+    struct Counts: ResponseEncodable {
+        var queued: Int
+        var sent: Int
+        var failed: Int
+        var dead: Int
+        /// When the longest-waiting event happened; `null` (not absent) when none waits.
+        var oldest_queued_at: String?
+
+        enum CodingKeys: String, CodingKey {
+            case queued, sent, failed, dead, oldest_queued_at
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(queued, forKey: .queued)
+            try container.encode(sent, forKey: .sent)
+            try container.encode(failed, forKey: .failed)
+            try container.encode(dead, forKey: .dead)
+            try container.encode(oldest_queued_at, forKey: .oldest_queued_at)
+        }
+    }
+
+    @Sendable func counts(_ request: Request, context: AuthenticatedContext) async throws -> Counts {
+        try context.principal.require(.statsRead)
+        let counts = try await outbox.counts()
+        return Counts(
+            queued: counts.queued, sent: counts.sent, failed: counts.failed, dead: counts.dead,
+            oldest_queued_at: counts.oldestQueued.map(Timestamp.format))
+    }
+}

@@ -1,0 +1,86 @@
+import Domain
+import Foundation
+import GRDB
+
+/// The GA outbox in SQLite. One sender reads it; an event stays `queued` while it is in flight,
+/// and is settled in one transaction with its click's `ga_status`.
+package struct SQLiteOutboxRepository: OutboxRepository {
+    /// How much of GA's answer is kept with a failed event: enough to read the reason.
+    static let maxErrorLength = 500
+
+    private let database: AppDatabase
+
+    package init(database: AppDatabase) {
+        self.database = database
+    }
+
+    package func due(at now: Date, limit: Int) async throws -> [OutboxEvent] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, click_id, payload, occurred_at, attempts FROM ga_outbox
+                    WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+                    """,
+                arguments: [EpochMillis.from(now), limit]
+            ).map { row in
+                OutboxEvent(
+                    id: row["id"], clickID: row["click_id"], payload: row["payload"],
+                    occurredAt: EpochMillis.date(row["occurred_at"]), attempts: row["attempts"])
+            }
+        }
+    }
+
+    package func settle(_ outcomes: [(event: OutboxEvent, outcome: DeliveryOutcome)], at now: Date) async throws {
+        let settledAt = EpochMillis.from(now)
+        try await database.writer.write { db in
+            let finish = try db.cachedStatement(sql: """
+                UPDATE ga_outbox SET state = ?, attempts = attempts + ?, last_error = ?, settled_at = ? WHERE id = ?
+                """)
+            let retry = try db.cachedStatement(sql: """
+                UPDATE ga_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?
+                """)
+            let clickStatus = try db.cachedStatement(sql: "UPDATE click SET ga_status = ? WHERE id = ?")
+            for (event, outcome) in outcomes {
+                switch outcome {
+                case .retry(let error, let at):
+                    try retry.execute(arguments: [Self.clipped(error), EpochMillis.from(at), event.id])
+                    continue
+                case .sent:
+                    try finish.execute(arguments: ["sent", 1, nil, settledAt, event.id])
+                case .failed(let error):
+                    try finish.execute(arguments: ["failed", 1, Self.clipped(error), settledAt, event.id])
+                case .dead:
+                    try finish.execute(arguments: ["dead", 0, "older than GA's 72-hour backdating limit", settledAt, event.id])
+                }
+                if let clickID = event.clickID {
+                    // A dead event never reached GA: for the click that is a failure.
+                    try clickStatus.execute(arguments: [outcome == .sent ? GAStatus.sent.rawValue : GAStatus.failed.rawValue, clickID])
+                }
+            }
+        }
+    }
+
+    package func counts() async throws -> OutboxCounts {
+        try await database.writer.read { db in
+            var counts = OutboxCounts()
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM ga_outbox GROUP BY state") {
+                let n: Int = row["n"]
+                switch row["state"] as String {
+                case "queued": counts.queued = n
+                case "sent": counts.sent = n
+                case "failed": counts.failed = n
+                case "dead": counts.dead = n
+                default: break
+                }
+            }
+            let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(occurred_at) FROM ga_outbox WHERE state = 'queued'")
+            counts.oldestQueued = oldest.map(EpochMillis.date)
+            return counts
+        }
+    }
+
+    private static func clipped(_ error: String) -> String {
+        String(error.prefix(maxErrorLength))
+    }
+}
