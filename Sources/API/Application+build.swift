@@ -84,14 +84,14 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
     return router
 }
 
-/// The names of the JSON-RPC methods the service answers, for checking `openrpc.json` against them.
-package func ingestMethodNames(configuration: AppConfiguration, dependencies: AppDependencies) throws -> Set<String> {
+/// The JSON-RPC methods the service answers and their parameters, for checking `openrpc.json` against them.
+package func ingestMethodParameters(configuration: AppConfiguration, dependencies: AppDependencies) throws -> [String: [String]] {
     let database = dependencies.database
     let links = CachedLinkRepository(SQLiteLinkRepository(database: database))
     let intake = clickIntake(links: links, configuration: configuration, dependencies: dependencies)
     return try ingestDispatcher(
         configuration: configuration, dependencies: dependencies, intake: intake, leads: SQLiteLeadRepository(database: database)
-    ).methodNames
+    ).methodParameters
 }
 
 /// The one path of every hit, shared by `/go/` and `clicks.ingest`.

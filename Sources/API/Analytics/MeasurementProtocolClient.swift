@@ -16,7 +16,8 @@ struct MeasurementProtocolClient: Sendable {
 
     func deliver(_ event: OutboxEvent, now: Date) async -> DeliveryOutcome {
         if now.timeIntervalSince(event.occurredAt) > GAForwarding.backdatingLimit { return .dead }
-        let retryAt = { now.addingTimeInterval(retryPolicy.delay(afterAttempts: event.attempts + 1).seconds) }
+        // From when the attempt ended: a request that timed out took the timeout's time.
+        let retryAt = { Date().addingTimeInterval(retryPolicy.delay(afterAttempts: event.attempts + 1).seconds) }
         do {
             let (status, body) = try await post(event.payload, to: settings.collectURL)
             switch status {

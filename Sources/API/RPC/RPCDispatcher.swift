@@ -30,7 +30,8 @@ package struct RPCDispatcher<Context: Sendable>: Sendable {
         self.methods = Dictionary(uniqueKeysWithValues: methods.map { ($0.name, $0) })
     }
 
-    package var methodNames: Set<String> { Set(methods.keys) }
+    /// Each method's parameter names, in positional order.
+    package var methodParameters: [String: [String]] { methods.mapValues(\.parameterNames) }
 
     /// The response document for `body`, or nil when nothing is to be answered (notifications only).
     /// Calls of a batch run one after another in the batch's order, so a batch can set and then read.

@@ -1,4 +1,5 @@
 import API
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,15 +22,18 @@ enum TestService {
         keys: [AdminKeySet.Key] = [signingKey, olderKey],
         configuration: AppConfiguration = AppConfiguration(),
         database: AppDatabase? = nil,
+        gaRetryPolicy: RetryPolicy = .standard,
+        logs: LogCapture? = nil,
         _ body: @Sendable (TestAPI) async throws -> Void
     ) async throws {
         let authority = await TokenAuthority(keySet: try AdminKeySet(keys: keys))
         let database = try database ?? AppDatabase.inMemory()
-        var logger = Logger(label: "clicktrail-test")
-        logger.logLevel = .warning
-        let dependencies = AppDependencies(
+        var logger = logs?.logger() ?? Logger(label: "clicktrail-test")
+        if logs == nil { logger.logLevel = .warning }
+        var dependencies = AppDependencies(
             database: database, tokenAuthority: authority, botMatcher: try botMatcher.get(),
             clickWriter: ClickWriter(database: database, logger: logger))
+        dependencies.gaRetryPolicy = gaRetryPolicy
         var configuration = configuration
         configuration.host = "127.0.0.1"
         configuration.port = 0
