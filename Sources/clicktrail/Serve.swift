@@ -12,6 +12,13 @@ struct Serve: AsyncParsableCommand {
             Creates the data folder, the database and, when CLICKTRAIL_ADMIN_KEYS is unset, a random \
             admin key in <data folder>/admin-keys on first start. Admin keys are set only by \
             environment or key file, never by a flag, so they stay out of shell history and process lists.
+
+            GA4 forwarding is configured by environment only: CLICKTRAIL_GA_MEASUREMENT_ID and \
+            CLICKTRAIL_GA_API_SECRET (both, or forwarding is off), CLICKTRAIL_GA_ENDPOINT \
+            (default https://www.google-analytics.com/mp/collect; EU: \
+            https://region1.google-analytics.com/mp/collect) and CLICKTRAIL_GA_VALIDATE (true to \
+            log the validation server's messages for every event). Consent cookies: \
+            CLICKTRAIL_CONSENT_FORMAT (clicktrail, cookiebot, cookieyes) and CLICKTRAIL_CONSENT_COOKIE.
             """)
 
     @OptionGroup var options: ServerOptions
