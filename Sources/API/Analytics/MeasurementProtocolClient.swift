@@ -69,16 +69,3 @@ struct MeasurementProtocolClient: Sendable {
         var description: String
     }
 }
-
-extension Duration {
-    var seconds: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        self = .nanoseconds(Int64(duration.seconds * 1e9))
-    }
-}
