@@ -55,7 +55,7 @@ package final class ClickWriter: ClickRecorder, Service {
         var delay: Duration = .milliseconds(50)
         for attempt in 1...Self.maxAttempts {
             do {
-                let results = try await database.writer.write { db in try Self.insert(batch, db) }
+                let results = try await database.writer.write { db in try Self.insert(batch.map(\.click), db) }
                 for (pending, result) in zip(batch, results) {
                     pending.confirm(result.map { ClickWriteOutcome.stored(id: $0.id, gaStatus: $0.gaStatus) } ?? .linkMissing)
                 }
@@ -74,8 +74,10 @@ package final class ClickWriter: ClickRecorder, Service {
         }
     }
 
-    /// Inserts the batch; for each click its id and GA status, nil where its link is gone.
-    private static func insert(_ batch: [PendingClick], _ db: Database) throws -> [(id: Int64, gaStatus: GAStatus)?] {
+    /// Inserts clicks with their aggregates and GA events inside the caller's transaction; for
+    /// each click its id and GA status, nil where its link is gone. Demo data uses it too, so
+    /// generated clicks are stored exactly as served ones.
+    package static func insert(_ clicks: [ClickRecord], _ db: Database) throws -> [(id: Int64, gaStatus: GAStatus)?] {
         // Links deleted since the redirect take their clicks with them: rows for a missing link
         // are skipped instead of failing the whole batch on the foreign key.
         let insertClick = try db.cachedStatement(sql: """
@@ -86,9 +88,8 @@ package final class ClickWriter: ClickRecorder, Service {
             WHERE EXISTS (SELECT 1 FROM link WHERE id = ?)
             """)
         var stored: [(id: Int64, gaStatus: GAStatus)?] = []
-        var counted: [Int64: Int] = [:]
-        var buckets: [BucketKey: Int] = [:]
-        for click in batch.map(\.click) {
+        var aggregates = ClickAggregates()
+        for click in clicks {
             let verdict = click.verdict
             var arguments: StatementArguments = [
                 click.linkID, EpochMillis.from(click.occurredAt), verdict.referer, verdict.refererClass.rawValue,
@@ -110,23 +111,9 @@ package final class ClickWriter: ClickRecorder, Service {
             if let body = ga.body {
                 try GAOutboxQueue.enqueue(body, event: "affiliate_click", clickID: id, occurredAt: click.occurredAt, db)
             }
-            if verdict.counted { counted[click.linkID, default: 0] += 1 }
-            let key = BucketKey(
-                linkID: click.linkID, start: QuarterHour.start(of: EpochMillis.from(click.occurredAt)),
-                reason: verdict.reason.rawValue, refererClass: verdict.refererClass.rawValue)
-            buckets[key, default: 0] += 1
+            aggregates.add(click)
         }
-        let bumpCounter = try db.cachedStatement(sql: "UPDATE link SET click_count = click_count + ? WHERE id = ?")
-        for (linkID, count) in counted {
-            try bumpCounter.execute(arguments: [count, linkID])
-        }
-        let addToBucket = try db.cachedStatement(sql: """
-            INSERT INTO click_bucket (link_id, bucket_start, reason, referer_class, hits) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (link_id, bucket_start, reason, referer_class) DO UPDATE SET hits = hits + excluded.hits
-            """)
-        for (key, hits) in buckets {
-            try addToBucket.execute(arguments: [key.linkID, key.start, key.reason, key.refererClass, hits])
-        }
+        try aggregates.write(db)
         return stored
     }
 
@@ -139,13 +126,6 @@ package final class ClickWriter: ClickRecorder, Service {
             confirmation?.yield(outcome)
             confirmation?.finish()
         }
-    }
-
-    private struct BucketKey: Hashable {
-        var linkID: Int64
-        var start: Int64
-        var reason: String
-        var refererClass: String
     }
 }
 

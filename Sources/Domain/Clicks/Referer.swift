@@ -47,6 +47,16 @@ public struct Referer: Sendable, Equatable {
         self.query = query
     }
 
+    /// The path of a stored (normalised) referer: what stats group internal referers by, and
+    /// what page-view paths are matched against.
+    public static func path(ofStored normalized: String) -> String {
+        guard let colon = normalized.firstIndex(of: ":"),
+            let hostStart = normalized.index(colon, offsetBy: 3, limitedBy: normalized.endIndex)
+        else { return "/" }
+        let afterScheme = normalized[hostStart...]
+        return afterScheme.firstIndex(of: "/").map { String(afterScheme[$0...]) } ?? "/"
+    }
+
     /// The lower-cased host (brackets kept for IPv6, trailing dot dropped) and explicit port.
     static func split(authority: Substring) -> (host: String, port: Int?)? {
         var hostPart = authority

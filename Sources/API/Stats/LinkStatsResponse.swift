@@ -1,0 +1,95 @@
+import Domain
+import Foundation
+import Hummingbird
+
+/// `GET /api/v1/stats/links/{slug}` on the wire (SPEC §12). Totals and series are summed from
+/// the same quarter-hour rows, so the totals always equal the sum of the series.
+struct LinkStatsResponse: ResponseEncodable {
+    struct Totals: Encodable {
+        var counted = 0
+        var hits = 0
+        var by_reason: [String: Int] = Dictionary(uniqueKeysWithValues: HitReason.allCases.map { ($0.rawValue, 0) })
+        var by_referer_class: [String: Int] = Dictionary(uniqueKeysWithValues: RefererClass.allCases.map { ($0.rawValue, 0) })
+    }
+
+    struct Bucket: Encodable {
+        var start: String
+        var counted: Int
+        var hits: Int
+    }
+
+    struct Referer: Encodable {
+        var path: String
+        var counted: Int
+    }
+
+    struct Source: Encodable {
+        var utm_source: String
+        var utm_medium: String?
+        var utm_campaign: String?
+        var counted: Int
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(utm_source, forKey: .utm_source)
+            try container.encode(utm_medium, forKey: .utm_medium)
+            try container.encode(utm_campaign, forKey: .utm_campaign)
+            try container.encode(counted, forKey: .counted)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case utm_source, utm_medium, utm_campaign, counted
+        }
+    }
+
+    var slug: String
+    var from: String
+    var to: String
+    var tz: String
+    var interval: String
+    var totals: Totals
+    var series: [Bucket]
+    var top_referers: [Referer]
+    var top_sources: [Source]
+
+    init(
+        slug: String, range: StatsRange, interval: StatsInterval, starts: [Date], hits: [QuarterHourHits],
+        topReferers: [RefererCount], topSources: [SourceCount]
+    ) {
+        let format = Self.zonedFormat(range.timeZone)
+        self.slug = slug
+        self.from = format(range.from)
+        self.to = format(range.to)
+        self.tz = range.timeZone.identifier
+        self.interval = interval.rawValue
+        var totals = Totals()
+        var series = starts.map { Bucket(start: format($0), counted: 0, hits: 0) }
+        var index = 0
+        // Both are in time order: one merge pass puts each quarter hour into its bucket.
+        for row in hits {
+            while index + 1 < starts.count && starts[index + 1] <= row.start { index += 1 }
+            guard !starts.isEmpty else { break }
+            let counted = row.reason == .ok ? row.hits : 0
+            series[index].hits += row.hits
+            series[index].counted += counted
+            totals.hits += row.hits
+            totals.counted += counted
+            totals.by_reason[row.reason.rawValue, default: 0] += row.hits
+            totals.by_referer_class[row.refererClass.rawValue, default: 0] += row.hits
+        }
+        self.totals = totals
+        self.series = series
+        self.top_referers = topReferers.map { Referer(path: $0.path, counted: $0.counted) }
+        self.top_sources = topSources.map {
+            Source(utm_source: $0.utmSource, utm_medium: $0.utmMedium, utm_campaign: $0.utmCampaign, counted: $0.counted)
+        }
+    }
+
+    /// RFC 3339 with milliseconds and the zone's offset at that instant (`Z` for UTC).
+    static func zonedFormat(_ zone: TimeZone) -> (Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = zone
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return { formatter.string(from: $0) }
+    }
+}

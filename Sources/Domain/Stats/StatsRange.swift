@@ -1,0 +1,65 @@
+import Foundation
+
+/// A stats range in a time zone (SPEC §12): `from` inclusive, `to` exclusive, both widened to
+/// whole quarter hours — the resolution of the aggregates, and a boundary of every zone's hours
+/// and days (offsets such as +05:30 and +05:45 included).
+public struct StatsRange: Sendable, Equatable {
+    public static let quarterHour: TimeInterval = 900
+    /// Longest series answered; a longer one (e.g. hours over a year) is refused, not truncated.
+    public static let maxBuckets = 2_000
+    public static let defaultLength: TimeInterval = 30 * 86_400
+
+    public let from: Date
+    public let to: Date
+    public let timeZone: TimeZone
+
+    /// `from` rounded down and `to` rounded up to quarter hours.
+    public init(from: Date, to: Date, timeZone: TimeZone) throws(ValidationError) {
+        guard from <= to else { throw ValidationError(field: "from", message: "must not be after to") }
+        self.from = Self.quarter(from, roundingUp: false)
+        self.to = Self.quarter(to, roundingUp: true)
+        self.timeZone = timeZone
+    }
+
+    private static func quarter(_ date: Date, roundingUp: Bool) -> Date {
+        let seconds = date.timeIntervalSince1970 / quarterHour
+        return Date(timeIntervalSince1970: (roundingUp ? seconds.rounded(.up) : seconds.rounded(.down)) * quarterHour)
+    }
+
+    /// The bucket starts of a gap-free series, each a calendar boundary of the zone except the
+    /// first, which is `from`; ISO weeks start on Monday.
+    public func bucketStarts(_ interval: StatsInterval) throws(ValidationError) -> [Date] {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = timeZone
+        let component = interval.calendarComponent
+        var starts: [Date] = []
+        var start = from
+        while start < to {
+            starts.append(start)
+            guard starts.count <= Self.maxBuckets else {
+                throw ValidationError(
+                    field: "interval", message: "gives more than \(Self.maxBuckets) buckets for this range; choose a longer interval or a shorter range")
+            }
+            let current = calendar.dateInterval(of: component, for: start)?.start ?? start
+            guard let next = calendar.date(byAdding: component, value: 1, to: current), next > start else { break }
+            start = next
+        }
+        return starts
+    }
+}
+
+public enum StatsInterval: String, Sendable, CaseIterable {
+    case hour
+    case day
+    case week
+    case month
+
+    var calendarComponent: Calendar.Component {
+        switch self {
+        case .hour: .hour
+        case .day: .day
+        case .week: .weekOfYear
+        case .month: .month
+        }
+    }
+}

@@ -1,0 +1,260 @@
+import API
+import Domain
+import Foundation
+import GRDB
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Storage
+import Testing
+
+@Suite struct StatsAPITests {
+    /// Stores counted (or not) clicks at given instants through the writer's own insert path.
+    static func store(_ clicks: [(slug: String, at: String, reason: HitReason)], _ api: TestAPI, referer: String = "https://example.com/blog/post") async throws {
+        let links = SQLiteLinkRepository(database: api.database)
+        var records: [ClickRecord] = []
+        for click in clicks {
+            let link = try #require(try await links.find(slug: click.slug))
+            let date = try #require(RFC3339Date.parse(click.at))
+            var lead = LeadSource()
+            lead.utmSource = "news"
+            lead.utmMedium = "email"
+            let verdict = HitVerdict(
+                reason: click.reason, refererClass: click.reason == .ok ? .internal : .external, referer: referer, leadSource: lead)
+            records.append(ClickRecord(linkID: link.id, linkSlug: click.slug, occurredAt: date, verdict: verdict))
+        }
+        let batch = records
+        _ = try await api.database.writer.write { db in try ClickWriter.insert(batch, db) }
+    }
+
+    static func stats(_ api: TestAPI, _ query: String) async throws -> [String: Any] {
+        let response = try await api.send(.get, "/api/v1/stats/links/deal?\(query)", token: try await api.token(.statsRead))
+        guard response.status == .ok else { throw TestFailure("\(query) answered \(response.status): \(String(buffer: response.body))") }
+        return try response.jsonObject()
+    }
+
+    static func series(_ body: [String: Any]) -> [(start: String, counted: Int)] {
+        (body["series"] as? [[String: Any]] ?? []).map { ($0["start"] as? String ?? "", $0["counted"] as? Int ?? -1) }
+    }
+
+    @Test func aLateEveningClickLandsOnTheDayOfTheZone() async throws {
+        try await TestService.run { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            try await Self.store([("deal", "2026-11-20T23:30:00Z", .ok)], api)
+            let utc = try await Self.stats(api, "from=2026-11-20&to=2026-11-22&tz=UTC")
+            #expect(Self.series(utc).map(\.start) == ["2026-11-20T00:00:00.000Z", "2026-11-21T00:00:00.000Z"])
+            #expect(Self.series(utc).map(\.counted) == [1, 0])
+            let berlin = try await Self.stats(api, "from=2026-11-20&to=2026-11-22&tz=Europe/Berlin")
+            #expect(Self.series(berlin).map(\.start) == ["2026-11-20T00:00:00.000+01:00", "2026-11-21T00:00:00.000+01:00"])
+            #expect(Self.series(berlin).map(\.counted) == [0, 1])
+            #expect(berlin["tz"] as? String == "Europe/Berlin")
+            #expect(berlin["from"] as? String == "2026-11-20T00:00:00.000+01:00")
+        }
+    }
+
+    @Test(arguments: [("Asia/Kolkata", "18:30", "+05:30"), ("Asia/Kathmandu", "18:15", "+05:45")])
+    func halfAndQuarterHourZonesAreExact(_ zone: String, _ midnightUTC: String, _ offset: String) async throws {
+        try await TestService.run { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            let justBefore = RFC3339Date.parse("2026-11-20T\(midnightUTC):00Z")!.addingTimeInterval(-1)
+            try await Self.store([
+                ("deal", RFC3339Date.format(justBefore), .ok), ("deal", "2026-11-20T\(midnightUTC):00Z", .ok),
+            ], api)
+            let days = try await Self.stats(api, "from=2026-11-20&to=2026-11-22&tz=\(zone)")
+            #expect(Self.series(days).map(\.start) == ["2026-11-20T00:00:00.000\(offset)", "2026-11-21T00:00:00.000\(offset)"])
+            #expect(Self.series(days).map(\.counted) == [1, 1])
+            let hours = try await Self.stats(api, "from=2026-11-20T23:00:00\(offset)&to=2026-11-21T01:00:00\(offset)&tz=\(zone)&interval=hour")
+            #expect(Self.series(hours).map(\.counted) == [1, 1])
+        }
+    }
+
+    @Test func daylightSavingDaysHaveTwentyThreeAndTwentyFiveHourlyBuckets() async throws {
+        try await TestService.run { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            // One click in every real hour of the autumn day: 25 of them.
+            let start = RFC3339Date.parse("2026-10-24T22:00:00Z")!
+            try await Self.store((0..<25).map { ("deal", RFC3339Date.format(start.addingTimeInterval(Double($0) * 3600 + 60)), .ok) }, api)
+            let autumn = try await Self.stats(api, "from=2026-10-25&to=2026-10-26&tz=Europe/Berlin&interval=hour")
+            #expect(Self.series(autumn).count == 25)
+            #expect(Self.series(autumn).allSatisfy { $0.counted == 1 })
+            #expect(Self.series(autumn)[2].start == "2026-10-25T02:00:00.000+02:00")
+            #expect(Self.series(autumn)[3].start == "2026-10-25T02:00:00.000+01:00")
+            let spring = try await Self.stats(api, "from=2026-03-29&to=2026-03-30&tz=Europe/Berlin&interval=hour")
+            #expect(Self.series(spring).count == 23)
+            let days = try await Self.stats(api, "from=2026-10-24&to=2026-10-27&tz=Europe/Berlin")
+            #expect(Self.series(days).map(\.start) == [
+                "2026-10-24T00:00:00.000+02:00", "2026-10-25T00:00:00.000+02:00", "2026-10-26T00:00:00.000+01:00",
+            ])
+            #expect(Self.series(days).map(\.counted) == [0, 25, 0])
+        }
+    }
+
+    @Test func totalsEqualTheSeriesAndListEveryReasonRefererAndSource() async throws {
+        try await TestService.run { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            try await Self.store([
+                ("deal", "2026-11-01T10:00:00Z", .ok), ("deal", "2026-11-03T10:00:00Z", .ok), ("deal", "2026-11-03T11:00:00Z", .bot),
+                ("deal", "2026-11-09T10:00:00Z", .head),
+            ], api)
+            let body = try await Self.stats(api, "from=2026-11-01&to=2026-12-01&interval=week")
+            let totals = try #require(body["totals"] as? [String: Any])
+            #expect(totals["counted"] as? Int == 2)
+            #expect(totals["hits"] as? Int == 4)
+            #expect(totals["by_reason"] as? [String: Int] == ["ok": 2, "bot": 1, "head": 1, "no_referer": 0, "external_referer": 0, "prefetch": 0])
+            #expect(totals["by_referer_class"] as? [String: Int] == ["internal": 2, "external": 2, "none": 0])
+            let series = try #require(body["series"] as? [[String: Any]])
+            #expect(series.reduce(0) { $0 + ($1["hits"] as? Int ?? 0) } == 4)
+            #expect(series.reduce(0) { $0 + ($1["counted"] as? Int ?? 0) } == 2)
+            // ISO weeks: the range's first bucket starts at `from` (a Sunday), the next on Monday.
+            #expect(series.prefix(2).compactMap { $0["start"] as? String } == ["2026-11-01T00:00:00.000Z", "2026-11-02T00:00:00.000Z"])
+            #expect(try canonicalJSON(body["top_referers"]) == canonicalJSON([["path": "/blog/post", "counted": 2]]))
+            #expect(try canonicalJSON(body["top_sources"]) == canonicalJSON([["utm_source": "news", "utm_medium": "email", "utm_campaign": NSNull(), "counted": 2]]))
+            let empty = try await Self.stats(api, "from=2026-11-05T10:00:00Z&to=2026-11-05T10:00:00Z")
+            #expect((empty["series"] as? [Any])?.isEmpty == true)
+            #expect((empty["totals"] as? [String: Any])?["hits"] as? Int == 0)
+        }
+    }
+
+    @Test(arguments: [
+        "tz=Mars/Olympus", "tz=CET", "from=2026-11-10&to=2026-11-01", "from=2026-13-01", "to=yesterday", "interval=minute",
+        "from=2025-01-01&to=2026-01-01&interval=hour", "sort=clicks",
+    ])
+    func badParametersAreA400(_ query: String) async throws {
+        try await TestService.run { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            let token = try await api.token(.statsRead)
+            let path = query.hasPrefix("sort") ? "/api/v1/stats/links?\(query)" : "/api/v1/stats/links/deal?\(query)"
+            let response = try await api.send(.get, path, token: token)
+            #expect(response.status == .badRequest)
+            _ = try response.problem()
+        }
+    }
+
+    @Test func unknownLinksAndMissingScopesAreRefused() async throws {
+        try await TestService.run { api in
+            let token = try await api.token(.statsRead)
+            #expect(try await api.send(.get, "/api/v1/stats/links/nope", token: token).status == .notFound)
+            #expect(try await api.send(.get, "/api/v1/stats/links").status == .unauthorized)
+            let linksOnly = try await api.token(.linksWrite)
+            for path in ["/api/v1/stats/links", "/api/v1/stats/links/nope", "/api/v1/stats/pages"] {
+                #expect(try await api.send(.get, path, token: linksOnly).status == .forbidden)
+            }
+        }
+    }
+
+    @Test func theLinksTableSortsPagesAndCountsPartialDaysExactly() async throws {
+        try await TestService.run { api in
+            for slug in ["a", "b", "c"] { try await api.createLink(#"{"slug":"\#(slug)","url":"https://shop.example/"}"#) }
+            try await Self.store([
+                ("a", "2026-11-01T08:00:00Z", .ok), ("a", "2026-11-02T12:00:00Z", .ok), ("a", "2026-11-03T20:00:00Z", .bot),
+                ("b", "2026-11-01T06:00:00Z", .bot), ("b", "2026-11-02T06:00:00Z", .bot), ("b", "2026-11-02T07:00:00Z", .bot),
+                ("b", "2026-11-03T23:00:00Z", .ok),
+            ], api)
+            let token = try await api.token(.statsRead)
+            // From mid-morning of the 1st to the evening of the 3rd: partial days at both ends.
+            let range = "from=2026-11-01T07:00:00Z&to=2026-11-03T21:00:00Z"
+            let byCounted = try await api.send(.get, "/api/v1/stats/links?\(range)", token: token).jsonObject()
+            #expect(try canonicalJSON(byCounted["items"]) == canonicalJSON([
+                ["slug": "a", "name": "a", "counted": 2, "hits": 3], ["slug": "b", "name": "b", "counted": 0, "hits": 2],
+                ["slug": "c", "name": "c", "counted": 0, "hits": 0],
+            ]))
+            let first = try await api.send(.get, "/api/v1/stats/links?\(range)&sort=hits&limit=1", token: token).jsonObject()
+            #expect((first["items"] as? [[String: Any]])?.first?["slug"] as? String == "a")
+            let cursor = try #require(first["next_cursor"] as? String)
+            let second = try await api.send(.get, "/api/v1/stats/links?\(range)&sort=hits&limit=2&cursor=\(cursor)", token: token).jsonObject()
+            #expect((second["items"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["b", "c"])
+            #expect(second["next_cursor"] is NSNull)
+        }
+    }
+
+    @Test func pagesShowViewsAndTheClickThroughRateOfTheirLinks() async throws {
+        try await TestService.run { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            for _ in 0..<4 {
+                _ = try await api.result("pageviews.track", ["path": "/blog/post", "user_agent": RedirectTests.browser])
+            }
+            _ = try await api.result("pageviews.track", ["path": "/about", "user_agent": RedirectTests.browser])
+            let now = RFC3339Date.format(Date())
+            try await Self.store([("deal", now, .ok), ("deal", now, .ok), ("deal", now, .ok), ("deal", now, .bot)], api)
+            let body = try await api.send(.get, "/api/v1/stats/pages", token: try await api.token(.statsRead)).jsonObject()
+            #expect(try canonicalJSON(body["items"]) == canonicalJSON([
+                ["path": "/blog/post", "views": 4, "clicks": 3, "ctr": 0.75], ["path": "/about", "views": 1, "clicks": 0, "ctr": 0],
+            ]))
+        }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func aggregatesEqualABruteForceCountOverTheRawLog(_ seed: UInt64) async throws {
+        try await TestService.run { api in
+            var random = SeededRandom(seed: seed)
+            for slug in ["a", "b", "c", "deal"] { try await api.createLink(#"{"slug":"\#(slug)","url":"https://shop.example/"}"#) }
+            let origin = RFC3339Date.parse("2026-10-20T00:00:00Z")!
+            let clicks = (0..<1_500).map { _ in
+                (
+                    slug: ["a", "b", "c", "deal"][Int.random(in: 0..<4, using: &random)],
+                    at: RFC3339Date.format(origin.addingTimeInterval(Double.random(in: 0..<(14 * 86_400), using: &random))),
+                    reason: HitReason.allCases[Int.random(in: 0..<HitReason.allCases.count, using: &random)]
+                )
+            }
+            try await Self.store(clicks, api)
+            let zone = ["UTC", "Europe/Berlin", "Asia/Kathmandu", "America/St_Johns"][Int(seed) % 4]
+            let from = origin.addingTimeInterval(Double(Int.random(in: 0..<96, using: &random)) * 900 + 86_400)
+            let to = from.addingTimeInterval(Double(Int.random(in: 96..<900, using: &random)) * 900)
+            let range = "from=\(RFC3339Date.format(from))&to=\(RFC3339Date.format(to))&tz=\(zone)"
+            let dated = clicks.map { (slug: $0.slug, at: RFC3339Date.parse($0.at)!, reason: $0.reason) }
+            func bruteForce(_ slug: String, _ start: Date, _ end: Date) -> (counted: Int, hits: Int) {
+                let inside = dated.filter { $0.slug == slug && $0.at >= start && $0.at < end }
+                return (inside.filter { $0.reason == .ok }.count, inside.count)
+            }
+            let body = try await Self.stats(api, range + "&interval=hour")
+            let starts = (body["series"] as? [[String: Any]] ?? []).compactMap { ($0["start"] as? String).flatMap(RFC3339Date.parse) }
+            let series = body["series"] as? [[String: Any]] ?? []
+            for (index, start) in starts.enumerated() {
+                let end = index + 1 < starts.count ? starts[index + 1] : to
+                let expected = bruteForce("deal", start, end)
+                #expect(series[index]["hits"] as? Int == expected.hits)
+                #expect(series[index]["counted"] as? Int == expected.counted)
+            }
+            let table = try await api.send(.get, "/api/v1/stats/links?\(range)", token: try await api.token(.statsRead)).jsonObject()
+            for row in table["items"] as? [[String: Any]] ?? [] {
+                let expected = bruteForce(row["slug"] as? String ?? "", from, to)
+                #expect(row["counted"] as? Int == expected.counted)
+                #expect(row["hits"] as? Int == expected.hits)
+            }
+        }
+    }
+}
+
+/// JSON with sorted keys: compares decoded bodies without caring how numbers were bridged.
+func canonicalJSON(_ value: Any?) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: value ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+}
+
+/// SplitMix64: the same seed gives the same clicks on every machine.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+enum RFC3339Date {
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}
