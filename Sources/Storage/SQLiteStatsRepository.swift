@@ -73,6 +73,12 @@ package struct SQLiteStatsRepository: StatsRepository {
         let edges: [(Int64, Int64)] = hasWholeDays ? [(start, firstWholeDay), (lastWholeDayEnd, end)] : [(start, end)]
         return try await database.writer.read { db in
             var totals: [Int64: (counted: Int, hits: Int)] = [:]
+            func add(_ rows: RowCursor) throws {
+                while let row = try rows.next() {
+                    totals[row["link_id"], default: (0, 0)].counted += row["counted"]
+                    totals[row["link_id"], default: (0, 0)].hits += row["hits"]
+                }
+            }
             if hasWholeDays {
                 let rows = try Row.fetchCursor(
                     db,
@@ -81,10 +87,7 @@ package struct SQLiteStatsRepository: StatsRepository {
                         WHERE day_start >= ? AND day_start < ? GROUP BY link_id
                         """,
                     arguments: [firstWholeDay, lastWholeDayEnd])
-                while let row = try rows.next() {
-                    totals[row["link_id"], default: (0, 0)].counted += row["counted"]
-                    totals[row["link_id"], default: (0, 0)].hits += row["hits"]
-                }
+                try add(rows)
             }
             for (edgeStart, edgeEnd) in edges where edgeStart < edgeEnd {
                 let rows = try Row.fetchCursor(
@@ -94,10 +97,7 @@ package struct SQLiteStatsRepository: StatsRepository {
                         FROM click_bucket WHERE bucket_start >= ? AND bucket_start < ? GROUP BY link_id
                         """,
                     arguments: [edgeStart, edgeEnd])
-                while let row = try rows.next() {
-                    totals[row["link_id"], default: (0, 0)].counted += row["counted"]
-                    totals[row["link_id"], default: (0, 0)].hits += row["hits"]
-                }
+                try add(rows)
             }
             return try Row.fetchAll(db, sql: "SELECT id, slug, name FROM link ORDER BY id").map { row in
                 let id: Int64 = row["id"]
