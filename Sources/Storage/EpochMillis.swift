@@ -1,12 +1,13 @@
+import Domain
 import Foundation
 
 /// Timestamps are stored as integer milliseconds since the epoch: exact, compact and cheap to bucket.
 enum EpochMillis {
     static func from(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        date.epochMillis
     }
 
     static func date(_ millis: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(millis) / 1000)
+        Date(epochMillis: millis)
     }
 }

@@ -53,7 +53,7 @@ public enum GAForwarding {
 
     /// At the millisecond precision clicks are stored with, so the event's time is the click's.
     static func timestampMicros(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) * 1000
+        date.epochMillis * 1000
     }
 
     private static func payload(
