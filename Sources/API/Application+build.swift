@@ -58,6 +58,7 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
             HealthController.allowedMethods, LinkController<CachedLinkRepository<SQLiteLinkRepository>>.allowedMethods,
             RedirectController.allowedMethods, RPCController.allowedMethods, LeadController.allowedMethods,
             GtagDefaultController.allowedMethods, OutboxStatsController.allowedMethods, StatsController.allowedMethods,
+            ClickExportController.allowedMethods,
         ].reduce(into: [:]) { all, routes in all.merge(routes) { $1 } }))
 
     HealthController(database: database, openAPIDocument: try APIDocuments.openAPI()).addRoutes(to: router)
@@ -78,6 +79,7 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
     GtagDefaultController(consents: SQLiteConsentRepository(database: database)).addRoutes(to: api)
     OutboxStatsController(outbox: SQLiteOutboxRepository(database: database)).addRoutes(to: api)
     StatsController(stats: SQLiteStatsRepository(database: database), links: links).addRoutes(to: api)
+    ClickExportController(clickLog: SQLiteClickLogRepository(database: database), links: links).addRoutes(to: api)
 
     let rpc = router.group("rpc").add(middleware: authentication).group(context: AuthenticatedContext.self)
     RPCController(dispatcher: try ingestDispatcher(configuration: configuration, dependencies: dependencies, intake: intake, leads: leads))

@@ -12,12 +12,7 @@ package struct SQLitePageViewRepository: PageViewRepository {
 
     package func recordView(_ view: PageViewRecord) async throws -> GAStatus {
         try await database.writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO pageview_bucket (path, bucket_start, views) VALUES (?, ?, 1)
-                    ON CONFLICT (path, bucket_start) DO UPDATE SET views = views + 1
-                    """,
-                arguments: [view.path, QuarterHour.start(of: EpochMillis.from(view.occurredAt))])
+            try Self.addViews(1, path: view.path, at: EpochMillis.from(view.occurredAt), db)
             let ga = try GAOutboxQueue.decide(visitor: view.visitor, counted: true, db) { clientID, consent in
                 GAForwarding.pageView(view, clientID: clientID, sessionID: view.visitor?.sessionID, consent: consent)
             }
@@ -26,5 +21,14 @@ package struct SQLitePageViewRepository: PageViewRepository {
             }
             return ga.status
         }
+    }
+
+    /// Adds to the counter of the path's quarter hour: one served view, or demo data's many.
+    static func addViews(_ views: Int, path: String, at epochMillis: Int64, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO pageview_bucket (path, bucket_start, views) VALUES (?, ?, ?)
+            ON CONFLICT (path, bucket_start) DO UPDATE SET views = views + excluded.views
+            """
+        ).execute(arguments: [path, QuarterHour.start(of: epochMillis), views])
     }
 }

@@ -9,6 +9,9 @@ import Storage
 import Testing
 
 @Suite struct StatsAPITests {
+    /// openapi.yaml: a link's stats list its ten top referers and sources.
+    static let topCount = 10
+
     /// Stores counted (or not) clicks at given instants through the writer's own insert path.
     static func store(_ clicks: [(slug: String, at: String, reason: HitReason)], _ api: TestAPI, referer: String = "https://example.com/blog/post") async throws {
         let links = SQLiteLinkRepository(database: api.database)
@@ -183,43 +186,86 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2, 3])
-    func aggregatesEqualABruteForceCountOverTheRawLog(_ seed: UInt64) async throws {
+    /// Raw log rows of a demo data set, for counting by brute force.
+    struct RawClick: Decodable, FetchableRecord {
+        var slug: String
+        var occurred_at: Int64
+        var reason: String
+        var referer_class: String
+        var referer: String?
+        var utm_source: String?
+        var utm_medium: String?
+        var utm_campaign: String?
+
+        var at: Date { Date(epochMillis: occurred_at) }
+        var counted: Bool { reason == "ok" }
+    }
+
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func aggregatesEqualABruteForceCountOverTheRawLogOfDemoData(_ seed: UInt64) async throws {
         try await TestService.run { api in
-            var random = SeededRandom(seed: seed)
-            for slug in ["a", "b", "c", "deal"] { try await api.createLink(#"{"slug":"\#(slug)","url":"https://shop.example/"}"#) }
-            let origin = RFC3339Date.parse("2026-10-20T00:00:00Z")!
-            let clicks = (0..<1_500).map { _ in
-                (
-                    slug: ["a", "b", "c", "deal"][Int.random(in: 0..<4, using: &random)],
-                    at: RFC3339Date.format(origin.addingTimeInterval(Double.random(in: 0..<(14 * 86_400), using: &random))),
-                    reason: HitReason.allCases[Int.random(in: 0..<HitReason.allCases.count, using: &random)]
-                )
+            let plan = DemoPlan(links: 12, clicks: 6_000, days: 6, seed: seed, end: RFC3339Date.parse("2026-11-22T00:00:00Z")!)
+            _ = try await DemoDataLoader(database: api.database).load(plan)
+            let raw = try await api.database.writer.read { db in
+                try RawClick.fetchAll(db, sql: "SELECT link.slug, click.* FROM click JOIN link ON link.id = click.link_id")
             }
-            try await Self.store(clicks, api)
+            #expect(raw.count == 6_000)
+            var random = SplitMix64(seed: seed)
             let zone = ["UTC", "Europe/Berlin", "Asia/Kathmandu", "America/St_Johns"][Int(seed) % 4]
-            let from = origin.addingTimeInterval(Double(Int.random(in: 0..<96, using: &random)) * 900 + 86_400)
-            let to = from.addingTimeInterval(Double(Int.random(in: 96..<900, using: &random)) * 900)
+            let from = plan.firstHour.addingTimeInterval(Double(Int.random(in: 0..<192, using: &random)) * 900)
+            let to = from.addingTimeInterval(Double(Int.random(in: 96..<350, using: &random)) * 900)
             let range = "from=\(RFC3339Date.format(from))&to=\(RFC3339Date.format(to))&tz=\(zone)"
-            let dated = clicks.map { (slug: $0.slug, at: RFC3339Date.parse($0.at)!, reason: $0.reason) }
-            func bruteForce(_ slug: String, _ start: Date, _ end: Date) -> (counted: Int, hits: Int) {
-                let inside = dated.filter { $0.slug == slug && $0.at >= start && $0.at < end }
-                return (inside.filter { $0.reason == .ok }.count, inside.count)
+            func inside(_ slug: String?, _ start: Date, _ end: Date) -> [RawClick] {
+                raw.filter { (slug == nil || $0.slug == slug) && $0.at >= start && $0.at < end }
             }
-            let body = try await Self.stats(api, range + "&interval=hour")
-            let starts = (body["series"] as? [[String: Any]] ?? []).compactMap { ($0["start"] as? String).flatMap(RFC3339Date.parse) }
+            let busiest = Dictionary(grouping: raw, by: \.slug).max { $0.value.count < $1.value.count }!.key
+            let body = try await api.send(
+                .get, "/api/v1/stats/links/\(busiest)?\(range)&interval=hour", token: try await api.token(.statsRead)
+            ).jsonObject()
             let series = body["series"] as? [[String: Any]] ?? []
+            let starts = series.compactMap { ($0["start"] as? String).flatMap(RFC3339Date.parse) }
+            #expect(!starts.isEmpty && starts.count == series.count)
             for (index, start) in starts.enumerated() {
-                let end = index + 1 < starts.count ? starts[index + 1] : to
-                let expected = bruteForce("deal", start, end)
-                #expect(series[index]["hits"] as? Int == expected.hits)
-                #expect(series[index]["counted"] as? Int == expected.counted)
+                let clicks = inside(busiest, start, index + 1 < starts.count ? starts[index + 1] : to)
+                #expect(series[index]["hits"] as? Int == clicks.count)
+                #expect(series[index]["counted"] as? Int == clicks.filter(\.counted).count)
             }
-            let table = try await api.send(.get, "/api/v1/stats/links?\(range)", token: try await api.token(.statsRead)).jsonObject()
-            for row in table["items"] as? [[String: Any]] ?? [] {
-                let expected = bruteForce(row["slug"] as? String ?? "", from, to)
-                #expect(row["counted"] as? Int == expected.counted)
-                #expect(row["hits"] as? Int == expected.hits)
+            let clicks = inside(busiest, from, to)
+            let totals = body["totals"] as? [String: Any] ?? [:]
+            #expect(try canonicalJSON(totals["by_reason"]) == canonicalJSON(
+                Dictionary(uniqueKeysWithValues: HitReason.allCases.map { reason in (reason.rawValue, clicks.filter { $0.reason == reason.rawValue }.count) })))
+            #expect(try canonicalJSON(totals["by_referer_class"]) == canonicalJSON(
+                Dictionary(uniqueKeysWithValues: RefererClass.allCases.map { kind in (kind.rawValue, clicks.filter { $0.referer_class == kind.rawValue }.count) })))
+            let counted = clicks.filter(\.counted)
+            let referers = Dictionary(grouping: counted.compactMap { $0.referer.map(Referer.path(ofStored:)) }, by: { $0 })
+                .map { ["path": $0.key, "counted": $0.value.count] as [String: Any] }
+                .sorted { ($0["counted"] as! Int, $1["path"] as! String) > ($1["counted"] as! Int, $0["path"] as! String) }
+            #expect(try canonicalJSON(body["top_referers"]) == canonicalJSON(Array(referers.prefix(Self.topCount))))
+            let sources = Dictionary(grouping: counted.filter { $0.utm_source != nil }) { [$0.utm_source!, $0.utm_medium ?? "", $0.utm_campaign ?? ""] }
+                .sorted { a, b in a.value.count != b.value.count ? a.value.count > b.value.count : a.key.lexicographicallyPrecedes(b.key) }
+                .prefix(Self.topCount)
+                .map { entry -> [String: Any] in
+                    ["utm_source": entry.key[0], "utm_medium": entry.key[1].isEmpty ? NSNull() : entry.key[1],
+                     "utm_campaign": entry.key[2].isEmpty ? NSNull() : entry.key[2], "counted": entry.value.count]
+                }
+            #expect(try canonicalJSON(body["top_sources"]) == canonicalJSON(Array(sources)))
+            #expect(!referers.isEmpty && !sources.isEmpty, "the demo mix gives every busy link referers and campaigns")
+
+            let table = try await api.send(.get, "/api/v1/stats/links?\(range)&limit=500", token: try await api.token(.statsRead)).jsonObject()
+            let rows = table["items"] as? [[String: Any]] ?? []
+            #expect(rows.count == plan.links)
+            for row in rows {
+                let expected = inside(row["slug"] as? String ?? "", from, to)
+                #expect(row["counted"] as? Int == expected.filter(\.counted).count)
+                #expect(row["hits"] as? Int == expected.count)
+            }
+            let pages = try await api.send(.get, "/api/v1/stats/pages?\(range)&limit=500", token: try await api.token(.statsRead)).jsonObject()
+            let pageRows = pages["items"] as? [[String: Any]] ?? []
+            #expect(!pageRows.isEmpty)
+            for row in pageRows {
+                let path = row["path"] as? String ?? ""
+                let expected = inside(nil, from, to).filter { $0.counted && $0.referer.map(Referer.path(ofStored:)) == path }.count
+                #expect(row["clicks"] as? Int == expected, "\(path)")
             }
         }
     }
@@ -230,31 +276,13 @@ func canonicalJSON(_ value: Any?) throws -> String {
     String(decoding: try JSONSerialization.data(withJSONObject: value ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
 }
 
-/// SplitMix64: the same seed gives the same clicks on every machine.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
+/// The service's own RFC 3339 reading and writing, which keep every millisecond exact.
 enum RFC3339Date {
     static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        RFC3339.date(text)
     }
 
     static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        Timestamp.format(date)
     }
 }

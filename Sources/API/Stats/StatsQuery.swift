@@ -6,6 +6,17 @@ import Foundation
 /// 30 days before now. Bad values are a 400 naming the parameter.
 enum StatsQuery {
     static func range(_ query: [String: String], now: Date = Date()) throws(Problem) -> StatsRange {
+        let bounds = try bounds(query, now: now)
+        do {
+            return try StatsRange(from: bounds.from, to: bounds.to, timeZone: bounds.timeZone)
+        } catch {
+            throw Problem.badRequest("from must not be after to")
+        }
+    }
+
+    /// The range exactly as asked, to the millisecond: the export's bounds, not widened to the
+    /// aggregates' quarter hours.
+    static func bounds(_ query: [String: String], now: Date = Date()) throws(Problem) -> (from: Date, to: Date, timeZone: TimeZone) {
         let timeZone: TimeZone
         if let name = query["tz"] {
             // Only IANA names: abbreviations such as "CET" or "EST" are ambiguous.
@@ -19,11 +30,8 @@ enum StatsQuery {
         let to = try query["to"].map { text throws(Problem) in try date(text, name: "to", in: timeZone) } ?? now
         let from = try query["from"].map { text throws(Problem) in try date(text, name: "from", in: timeZone) }
             ?? to.addingTimeInterval(-StatsRange.defaultLength)
-        do {
-            return try StatsRange(from: from, to: to, timeZone: timeZone)
-        } catch {
-            throw Problem.badRequest("from must not be after to")
-        }
+        guard from <= to else { throw Problem.badRequest("from must not be after to") }
+        return (from, to, timeZone)
     }
 
     static func interval(_ query: [String: String]) throws(Problem) -> StatsInterval {
