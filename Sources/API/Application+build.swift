@@ -38,6 +38,8 @@ package func buildApplication(
                 retryPolicy: dependencies.gaRetryPolicy, logger: logger))
     }
     services.append(dependencies.clickWriter)
+    // Last in, first to stop: a purge in progress ends at its current batch.
+    services.append(ClickRetention(database: dependencies.database, retentionDays: configuration.retentionDays, logger: logger))
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "clicktrail"),
@@ -50,18 +52,24 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
     let links = CachedLinkRepository(SQLiteLinkRepository(database: database))
     let leads = SQLiteLeadRepository(database: database)
     let intake = clickIntake(links: links, configuration: configuration, dependencies: dependencies)
+    AppMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
-    // Middleware wraps only routes added after it, so it comes first.
+    // Middleware wraps only routes added after it, so it comes first. Metrics and the access
+    // log sit outside the problem middleware: they see the status the client gets.
+    router.add(middleware: RequestMetricsMiddleware())
+    router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(
         allowed: [
             HealthController.allowedMethods, LinkController<CachedLinkRepository<SQLiteLinkRepository>>.allowedMethods,
             RedirectController.allowedMethods, RPCController.allowedMethods, LeadController.allowedMethods,
             GtagDefaultController.allowedMethods, OutboxStatsController.allowedMethods, StatsController.allowedMethods,
-            ClickExportController.allowedMethods,
+            ClickExportController.allowedMethods, MetricsController.allowedMethods,
         ].reduce(into: [:]) { all, routes in all.merge(routes) { $1 } }))
 
     HealthController(database: database, openAPIDocument: try APIDocuments.openAPI()).addRoutes(to: router)
+    MetricsController(registry: AppMetrics.registry, clickWriter: dependencies.clickWriter, outbox: SQLiteOutboxRepository(database: database))
+        .addRoutes(to: router)
     RedirectController(
         intake: intake, customTags: configuration.customTags, siteHosts: configuration.siteHosts,
         trustedProxies: configuration.trustedProxies, fallbackURL: configuration.fallbackURL,

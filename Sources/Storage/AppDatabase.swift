@@ -51,3 +51,44 @@ package struct AppDatabase: Sendable {
         }
     }
 }
+
+extension AppDatabase {
+    /// A consistent copy of the live database at `destination`, made with SQLite's online backup
+    /// API in one step: it reads one snapshot while the service keeps writing (WAL readers never
+    /// block writers), so the copy holds every transaction committed before it began and none
+    /// after. The copy is written beside the destination and renamed into place, so a failed or
+    /// interrupted backup never leaves a half file under the final name. Answers the copy's size.
+    package static func backup(from source: String, to destination: String) throws -> Int64 {
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw BackupError("no database at \(source)")
+        }
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw BackupError("\(destination) exists; backups never overwrite a file")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let live = try DatabasePool(path: source, configuration: configuration)
+        let partial = destination + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        do {
+            let copy = try DatabaseQueue(path: partial)
+            try live.backup(to: copy)
+            let problems = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+            guard problems == ["ok"] else { throw BackupError("the copy failed its integrity check: \(problems.joined(separator: "; "))") }
+            try copy.close()
+            try live.close()
+            try FileManager.default.moveItem(atPath: partial, toPath: destination)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: destination)
+        return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+    }
+}
+
+package struct BackupError: Error, CustomStringConvertible {
+    package var description: String
+    init(_ description: String) { self.description = description }
+}

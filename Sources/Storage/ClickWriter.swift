@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import GRDB
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Stores clicks in batches, one transaction each: the rows, the links' counters and the
@@ -20,11 +21,22 @@ package final class ClickWriter: ClickRecorder, Service {
     private let queue: BatchQueue<PendingClick>
     private let database: AppDatabase
     private let logger: Logger
+    private let hitsByReason = Dictionary(
+        uniqueKeysWithValues: HitReason.allCases.map { ($0, Counter(label: "clicktrail_hits_total", dimensions: [("reason", $0.rawValue)])) })
+    private let countedClicks = Counter(label: "clicktrail_clicks_counted_total")
+    private let batchDuration = Timer(label: "clicktrail_click_batch_duration_seconds")
+    private let batchErrors = Counter(label: "clicktrail_database_errors_total", dimensions: [("operation", "click_batch")])
+    private let droppedClicks = Counter(label: "clicktrail_clicks_dropped_total")
 
     package init(database: AppDatabase, capacity: Int = defaultCapacity, logger: Logger = Logger(label: "clicktrail.click-writer")) {
         self.queue = BatchQueue(capacity: capacity)
         self.database = database
         self.logger = logger
+    }
+
+    /// Clicks accepted and not yet written (the `/metrics` gauge).
+    package var queueDepth: Int {
+        queue.depth
     }
 
     package func record(_ click: ClickRecord) async {
@@ -55,12 +67,19 @@ package final class ClickWriter: ClickRecorder, Service {
         var delay: Duration = .milliseconds(50)
         for attempt in 1...Self.maxAttempts {
             do {
+                let started = ContinuousClock.now
                 let results = try await database.writer.write { db in try Self.insert(batch.map(\.click), db) }
+                batchDuration.record(duration: ContinuousClock.now - started)
+                var stored: [HitReason: Int] = [:]
                 for (pending, result) in zip(batch, results) {
                     pending.confirm(result.map { ClickWriteOutcome.stored(id: $0.id, gaStatus: $0.gaStatus) } ?? .linkMissing)
+                    if result != nil { stored[pending.click.verdict.reason, default: 0] += 1 }
                 }
+                for (reason, count) in stored { hitsByReason[reason]?.increment(by: count) }
+                countedClicks.increment(by: stored[.ok] ?? 0)
                 return
             } catch {
+                batchErrors.increment()
                 logger.error(
                     "click batch write failed", metadata: ["attempt": "\(attempt)", "clicks": "\(batch.count)", "error": "\(error)"])
                 if attempt == Self.maxAttempts { break }
@@ -69,6 +88,7 @@ package final class ClickWriter: ClickRecorder, Service {
             }
         }
         logger.critical("click batch dropped after repeated failures", metadata: ["clicks": "\(batch.count)"])
+        droppedClicks.increment(by: batch.count)
         for pending in batch {
             pending.confirm(.failed)
         }

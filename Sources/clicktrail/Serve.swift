@@ -50,6 +50,11 @@ struct Serve: AsyncParsableCommand {
         flags["CLICKTRAIL_FALLBACK_URL"] = fallbackURL
         flags["CLICKTRAIL_BOT_SIGNATURES_FILE"] = botSignaturesFile
         let configuration = try options.resolve(adding: flags)
+        // Both systems are process-wide and bind handlers when a logger or metric is made.
+        AppMetrics.bootstrap()
+        if configuration.logFormat == .json {
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        }
         var logger = Logger(label: "clicktrail")
         logger.logLevel = configuration.logLevel
         for warning in configuration.warnings {
@@ -68,7 +73,7 @@ struct Serve: AsyncParsableCommand {
         let dependencies = AppDependencies(
             database: database, tokenAuthority: await TokenAuthority(keySet: keys),
             botMatcher: try BotLists.matcher(extraSignatures: configuration.extraBotSignatures),
-            clickWriter: ClickWriter(database: database))
+            clickWriter: ClickWriter(database: database, logger: logger))
         let app = try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
         try await app.runService()
     }

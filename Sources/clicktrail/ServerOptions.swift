@@ -10,11 +10,15 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [env: CLICKTRAIL_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
+    @Option(help: "Log format: text, or json for one JSON object a line. [env: CLICKTRAIL_LOG_FORMAT] (default: text)")
+    var logFormat: String?
+
     /// Flags by the environment variable they override.
     var overrides: [String: String] {
         var values: [String: String] = [:]
         values["CLICKTRAIL_DATABASE"] = database
         values["CLICKTRAIL_LOG_LEVEL"] = logLevel
+        values["CLICKTRAIL_LOG_FORMAT"] = logFormat
         return values
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Domain
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import ServiceLifecycle
 
@@ -22,6 +23,7 @@ package final class GASender: Service {
     private let settings: GASettings
     private let retryPolicy: RetryPolicy
     private let logger: Logger
+    private let databaseErrors = Counter(label: "clicktrail_database_errors_total", dimensions: [("operation", "outbox")])
 
     package init(outbox: any OutboxRepository, settings: GASettings, retryPolicy: RetryPolicy = .standard, logger: Logger) {
         self.outbox = outbox
@@ -53,6 +55,7 @@ package final class GASender: Service {
         do {
             events = try await outbox.due(at: Date(), limit: Self.batchSize)
         } catch {
+            databaseErrors.increment()
             logger.error("GA outbox cannot be read", metadata: ["error": "\(error)"])
             return 0
         }
@@ -106,6 +109,7 @@ package final class GASender: Service {
                 try await outbox.settle(outcomes, at: Date())
                 return
             } catch {
+                databaseErrors.increment()
                 logger.error("GA outcomes cannot be stored", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try? await Task.sleep(for: delay)
                 delay *= 4

@@ -27,6 +27,10 @@ package struct AppConfiguration: Sendable {
     package var consentCookieName: String = ConsentCookieFormat.clicktrail.defaultCookieName
     /// GA4 forwarding; nil (off) unless both measurement id and API secret are set.
     package var ga: GASettings?
+    /// `CLICKTRAIL_LOG_FORMAT`: `text` (swift-log's default lines) or `json` (one object a line).
+    package var logFormat: LogFormat = .text
+    /// `CLICKTRAIL_RETENTION_DAYS`: raw click rows older than this are deleted; aggregates stay.
+    package var retentionDays: Int = 395
     /// Settings that are legal but probably not what the operator meant, to log at start-up.
     package var warnings: [String] = []
 
@@ -88,6 +92,19 @@ package struct AppConfiguration: Sendable {
                 throw ConfigurationError("CLICKTRAIL_LOG_LEVEL must be one of \(names), not '\(level)'")
             }
             configuration.logLevel = parsed
+        }
+        if let format = value("CLICKTRAIL_LOG_FORMAT") {
+            guard let parsed = LogFormat(rawValue: format.lowercased()) else {
+                throw ConfigurationError("CLICKTRAIL_LOG_FORMAT must be text or json, not '\(format)'")
+            }
+            configuration.logFormat = parsed
+        }
+        if let days = value("CLICKTRAIL_RETENTION_DAYS") {
+            // A day at least: a zero would delete clicks the writer is still aggregating around.
+            guard let number = Int(days), (1...36_500).contains(number) else {
+                throw ConfigurationError("CLICKTRAIL_RETENTION_DAYS must be a whole number of days from 1 to 36500, not '\(days)'")
+            }
+            configuration.retentionDays = number
         }
         if let hosts = value("CLICKTRAIL_SITE_HOSTS") {
             do {
@@ -167,4 +184,9 @@ package struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     package init(_ description: String) {
         self.description = description
     }
+}
+
+package enum LogFormat: String, Sendable {
+    case text
+    case json
 }

@@ -1,10 +1,14 @@
 import Domain
+import GRDB
+import Metrics
 import Hummingbird
 import Logging
 import NIOCore
 
 /// Turns every error that escapes a handler into problem+json, so no client ever sees an
 /// HTML page, an empty body or internal error text.
+private let requestDatabaseErrors = Counter(label: "clicktrail_database_errors_total", dimensions: [("operation", "request")])
+
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -27,6 +31,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let httpError as HTTPError:
             return Problem(status: httpError.status, detail: httpError.body ?? Self.detail(for: httpError.status))
         default:
+            if error is DatabaseError { requestDatabaseErrors.increment() }
             logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return .internalError()
         }

@@ -1,3 +1,4 @@
+import API
 import Foundation
 import Hummingbird
 import Logging
@@ -123,7 +124,14 @@ final class LogCapture: Sendable {
         return logger
     }
 
-    fileprivate func append(_ line: String) {
+    /// A logger that writes what `CLICKTRAIL_LOG_FORMAT=json` writes, one captured line per event.
+    func jsonLogger(level: Logger.Level = .info) -> Logger {
+        var logger = Logger(label: "clicktrail") { label in JSONLogHandler(label: label) { self.append($0) } }
+        logger.logLevel = level
+        return logger
+    }
+
+    func append(_ line: String) {
         lines.withLock { $0.append(line) }
     }
 

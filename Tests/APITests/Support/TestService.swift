@@ -24,11 +24,13 @@ enum TestService {
         database: AppDatabase? = nil,
         gaRetryPolicy: RetryPolicy = .standard,
         logs: LogCapture? = nil,
+        jsonLogs: Bool = false,
         _ body: @Sendable (TestAPI) async throws -> Void
     ) async throws {
+        AppMetrics.bootstrap()
         let authority = await TokenAuthority(keySet: try AdminKeySet(keys: keys))
         let database = try database ?? AppDatabase.inMemory()
-        var logger = logs?.logger() ?? Logger(label: "clicktrail-test")
+        var logger = logs.map { jsonLogs ? $0.jsonLogger() : $0.logger() } ?? Logger(label: "clicktrail-test")
         if logs == nil { logger.logLevel = .warning }
         var dependencies = AppDependencies(
             database: database, tokenAuthority: authority, botMatcher: try botMatcher.get(),

@@ -1,0 +1,29 @@
+import API
+import ArgumentParser
+import Storage
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database consistently while the service runs.",
+        discussion: """
+            Uses SQLite's online backup API: the copy is one snapshot (every click committed before \
+            the backup began, none after), checked with PRAGMA integrity_check, and written under \
+            FILE only when complete. The service keeps serving and writing meanwhile. \
+            Example: clicktrail backup --to /backups/clicktrail-$(date +%F).sqlite
+            """)
+
+    @OptionGroup var options: ServerOptions
+
+    @Option(help: "The file to create; an existing file is never overwritten.")
+    var to: String
+
+    func run() async throws {
+        let configuration = try options.resolve()
+        do {
+            let size = try AppDatabase.backup(from: configuration.databasePath, to: to)
+            print("Backed up \(configuration.databasePath) to \(to) (\(size / 1024) KiB)")
+        } catch let error as BackupError {
+            throw ValidationError(error.description)
+        }
+    }
+}
