@@ -15,6 +15,14 @@ import Testing
         #expect(configuration.keyFilePath.hasSuffix("data/admin-keys"))
         #expect(configuration.adminKeys == nil)
         #expect(configuration.logLevel == .info)
+        #expect(configuration.logFormat == .text)
+        #expect(configuration.retentionDays == 395)
+    }
+
+    @Test func logFormatAndRetentionAreRead() throws {
+        let configuration = try AppConfiguration.resolve(
+            overrides: [:], environment: ["CLICKTRAIL_LOG_FORMAT": "JSON", "CLICKTRAIL_RETENTION_DAYS": "30"])
+        #expect(configuration.logFormat == .json && configuration.retentionDays == 30)
     }
 
     @Test func flagsOverrideEnvironmentWhichOverridesDefaults() throws {
@@ -33,6 +41,7 @@ import Testing
         ["CLICKTRAIL_DATABASE": "postgres://db/clicktrail"], ["CLICKTRAIL_SITE_HOSTS": "https://example.com"],
         ["CLICKTRAIL_TRUSTED_PROXIES": "10.0.0.0/33"], ["CLICKTRAIL_TRUSTED_PROXIES": "proxy.local"],
         ["CLICKTRAIL_FALLBACK_URL": "javascript:alert(1)"], ["CLICKTRAIL_BOT_SIGNATURES_FILE": "/nonexistent/bots.txt"],
+        ["CLICKTRAIL_LOG_FORMAT": "xml"], ["CLICKTRAIL_RETENTION_DAYS": "0"], ["CLICKTRAIL_RETENTION_DAYS": "a year"],
     ])
     func badValuesAreRefusedWithTheirName(_ environment: [String: String]) {
         do {
