@@ -3,6 +3,8 @@ import Foundation
 import ArgumentParser
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 import Storage
 
 struct Serve: AsyncParsableCommand {
@@ -20,6 +22,8 @@ struct Serve: AsyncParsableCommand {
             log the validation server's messages for every event). Consent cookies: \
             CLICKTRAIL_CONSENT_FORMAT (clicktrail, cookiebot, cookieyes) and CLICKTRAIL_CONSENT_COOKIE.
             """)
+
+    static let shutdownLimit: Duration = .seconds(30)
 
     @OptionGroup var options: ServerOptions
 
@@ -75,6 +79,12 @@ struct Serve: AsyncParsableCommand {
             botMatcher: try BotLists.matcher(extraSignatures: configuration.extraBotSignatures),
             clickWriter: ClickWriter(database: database, logger: logger))
         let app = try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
-        try await app.runService()
+        // SIGTERM and SIGINT stop gracefully: no new connections, requests in flight finish, the
+        // click writer drains, the GA sender settles what it sent. Each part is bounded (GA
+        // requests time out after 10 s); the group's limit cuts a stuck part off after 30 s.
+        var group = ServiceGroupConfiguration(services: [.init(service: app)], logger: logger)
+        group.gracefulShutdownSignals = [.sigterm, .sigint]
+        group.maximumGracefulShutdownDuration = Self.shutdownLimit
+        try await ServiceGroup(configuration: group).run()
     }
 }
