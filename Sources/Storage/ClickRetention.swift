@@ -38,6 +38,8 @@ package struct ClickRetention: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 _ = try await purge(now: Date())
+            } catch is CancellationError {
+                return
             } catch {
                 errors.increment()
                 logger.error("retention purge failed; it is tried again next round", metadata: ["error": "\(error)"])

@@ -54,11 +54,17 @@ package final class ClickWriter: ClickRecorder, Service {
     }
 
     package func run() async throws {
-        await withGracefulShutdownHandler {
-            while let batch = await queue.nextBatch(maxCount: Self.batchSize) {
-                await write(batch)
+        // Cancellation (another service failed, e.g. the port was taken) must end the loop too:
+        // a consumer left waiting for batches would keep the process alive forever.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                while let batch = await queue.nextBatch(maxCount: Self.batchSize) {
+                    await write(batch)
+                }
+            } onGracefulShutdown: {
+                self.queue.finish()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             self.queue.finish()
         }
     }

@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import ServiceLifecycle
 import Storage
+import Synchronization
 import Testing
 
 @Suite struct ClickWriterTests {
@@ -41,6 +42,25 @@ import Testing
         #expect(counter == 750)
         #expect(buckets.count == 8)
         #expect(buckets.first == "1800000000000/bot/63")
+    }
+
+    /// When a sibling service fails (the port is taken), the group cancels the others; an idle
+    /// writer must then return, or the process hangs and ignores SIGTERM (seen before this test).
+    @Test func anIdleWriterReturnsWhenItsTaskIsCancelled() async throws {
+        let writer = ClickWriter(database: try AppDatabase.inMemory())
+        let finished = Mutex(false)
+        let running = Task {
+            try await writer.run()
+            finished.withLock { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        running.cancel()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !finished.withLock({ $0 }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let returned = finished.withLock { $0 }
+        #expect(returned)
     }
 }
 
