@@ -114,6 +114,14 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             let size = try AppDatabase.backup(from: path, to: copyPath)
             #expect(size > 0)
+            // Writes go on after the snapshot (how soon depends on the machine's load).
+            let copied = try await DatabaseQueue(path: copyPath).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") ?? 0 }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline,
+                try await database.writer.read({ db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") ?? 0 }) <= copied
+            {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             producer.cancel()
             _ = await producer.result
             await group.triggerGracefulShutdown()

@@ -10,23 +10,15 @@ struct LeadResponse: ResponseEncodable {
         self.lead = lead
     }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(lead.id, forKey: Key("id"))
-        try container.encode(lead.subject, forKey: Key("subject"))
+        var container = encoder.container(keyedBy: JSONKey.self)
+        try container.encode(lead.id, forKey: JSONKey("id"))
+        try container.encode(lead.subject, forKey: JSONKey("subject"))
         for (name, value) in zip(LeadSource.parameterNames, lead.source.values) {
-            try container.encode(value, forKey: Key(name))
+            try container.encode(value, forKey: JSONKey(name))
         }
-        try container.encode(lead.source.custom, forKey: Key("custom"))
-        try container.encode(lead.landingPath, forKey: Key("landing_path"))
-        try container.encode(Timestamp.format(lead.createdAt), forKey: Key("created_at"))
+        try container.encode(lead.source.custom, forKey: JSONKey("custom"))
+        try container.encode(lead.landingPath, forKey: JSONKey("landing_path"))
+        try container.encode(Timestamp.format(lead.createdAt), forKey: JSONKey("created_at"))
     }
 }

@@ -8,7 +8,6 @@ import Synchronization
 /// the router's patterns (`/go/{slug}`, never a slug; Hummingbird's `NotFound` for unmatched paths), so the label
 /// set stays bounded whatever clients send.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    private static var knownMethods: Set<HTTPRequest.Method> { [.get, .head, .post, .put, .patch, .delete, .options] }
 
     private let series = RequestSeries()
 
@@ -17,13 +16,16 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let response = try await next(request, context)
         let metrics = series.for(
             route: context.endpointPath ?? "NotFound",
-            method: Self.knownMethods.contains(request.method) ? request.method.rawValue : "other",
+            method: labelledMethods.contains(request.method) ? request.method.rawValue : "other",
             status: Int(response.status.code))
         metrics.requests.increment()
         metrics.duration.record(duration: ContinuousClock.now - started)
         return response
     }
 }
+
+/// Built once: this runs for every request, redirects included.
+private let labelledMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .patch, .delete, .options]
 
 /// The metrics of each label combination, made once: creating one is a registry lookup under a lock.
 private final class RequestSeries: Sendable {

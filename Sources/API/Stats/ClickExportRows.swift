@@ -40,20 +40,12 @@ enum ClickExportRows {
         return values
     }
 
-    struct ColumnKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     private struct NDJSONLine: Encodable {
         var values: [Value]
 
         func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: ColumnKey.self)
-            for (name, value) in zip(ClickExportRows.columns, values) { try container.encode(value, forKey: ColumnKey(name)) }
+            var container = encoder.container(keyedBy: JSONKey.self)
+            for (name, value) in zip(ClickExportRows.columns, values) { try container.encode(value, forKey: JSONKey(name)) }
         }
     }
 

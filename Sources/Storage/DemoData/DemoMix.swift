@@ -114,7 +114,7 @@ package struct DemoMix: Sendable {
         let clicks = instants.map { millis in
             let link = rankToLink[Self.pick(linkWeights, &random)]
             let click = self.click(link: link, at: millis, &random)
-            if click.counted, let page = click.page { clicksFromPage[page] += 1 }
+            if click.verdict.counted, let page = click.page { clicksFromPage[page] += 1 }
             return ClickRecord(linkID: linkIDs[link], linkSlug: slugs[link], occurredAt: Date(epochMillis: millis), verdict: click.verdict)
         }
         var pageViews: [(path: String, at: Int64, views: Int)] = []
@@ -129,7 +129,7 @@ package struct DemoMix: Sendable {
         return DemoHour(clicks: clicks, pageViews: pageViews)
     }
 
-    private func click(link: Int, at millis: Int64, _ random: inout SplitMix64) -> (verdict: HitVerdict, page: Int?, counted: Bool) {
+    private func click(link: Int, at millis: Int64, _ random: inout SplitMix64) -> (verdict: HitVerdict, page: Int?) {
         let roll = Int.random(in: 0..<1_000, using: &random)
         let reason = Self.reasonThresholds.first { roll < $0.upTo }?.reason ?? .ok
         var page: Int?
@@ -160,7 +160,7 @@ package struct DemoMix: Sendable {
             if campaign.source == "facebook" { lead.fbclid = "IwAR" + String(random.next() % 1_000_000_000, radix: 36) }
         }
         if Int.random(in: 0..<100, using: &random) < 3 { lead.custom = ["variant": Bool.random(using: &random) ? "a" : "b"] }
-        return (HitVerdict(reason: reason, refererClass: refererClass, referer: referer, leadSource: lead), page, reason == .ok)
+        return (HitVerdict(reason: reason, refererClass: refererClass, referer: referer, leadSource: lead), page)
     }
 
     /// Most of a link's clicks come from its three own pages, the rest from popular ones.

@@ -1,0 +1,9 @@
+/// A coding key named at run time, for bodies whose field names come from a list (the lead and
+/// click-id parameters of SPEC §12) rather than from stored properties.
+struct JSONKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
