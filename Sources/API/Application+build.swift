@@ -29,7 +29,20 @@ package struct AppDependencies: Sendable {
 package func buildApplication(
     configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger
 ) throws -> some ApplicationProtocol {
-    let router = try buildRouter(configuration: configuration, dependencies: dependencies)
+    AppMetrics.bootstrap()
+    let links = CachedLinkRepository(SQLiteLinkRepository(database: dependencies.database))
+    let redirector = Redirector(
+        intake: clickIntake(links: links, configuration: configuration, dependencies: dependencies),
+        customTags: configuration.customTags, siteHosts: configuration.siteHosts,
+        trustedProxies: configuration.trustedProxies, fallbackURL: configuration.fallbackURL,
+        visitorCookies: configuration.ga.map {
+            VisitorCookies(
+                measurementID: $0.measurementID, consentFormat: configuration.consentFormat,
+                consentCookieName: configuration.consentCookieName)
+        })
+    let ledger = RequestLedger()
+    let router = try buildRouter(
+        configuration: configuration, dependencies: dependencies, links: links, redirector: redirector, ledger: ledger)
     var services: [any Service] = []
     if let ga = configuration.ga {
         services.append(
@@ -40,24 +53,30 @@ package func buildApplication(
     services.append(dependencies.clickWriter)
     // Last in, first to stop: a purge in progress ends at its current batch.
     services.append(ClickRetention(database: dependencies.database, retentionDays: configuration.retentionDays, logger: logger))
+    let serverName = "clicktrail"
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "clicktrail"),
+        // One fast path per connection, made when the connection opens.
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [
+                    RedirectFastPath(redirector: redirector, ledger: ledger, logger: logger, serverName: serverName)
+                ])),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: services,
         logger: logger)
 }
 
-package func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies) throws -> Router<AppRequestContext> {
+func buildRouter(
+    configuration: AppConfiguration, dependencies: AppDependencies, links: CachedLinkRepository<SQLiteLinkRepository>,
+    redirector: Redirector, ledger: RequestLedger
+) throws -> Router<AppRequestContext> {
     let database = dependencies.database
-    let links = CachedLinkRepository(SQLiteLinkRepository(database: database))
     let leads = SQLiteLeadRepository(database: database)
-    let intake = clickIntake(links: links, configuration: configuration, dependencies: dependencies)
-    AppMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
-    // Middleware wraps only routes added after it, so it comes first. Metrics and the access
-    // log sit outside the problem middleware: they see the status the client gets.
-    router.add(middleware: RequestMetricsMiddleware())
-    router.add(middleware: AccessLogMiddleware())
+    // Middleware wraps only routes added after it, so it comes first. The ledger sits outside
+    // the problem middleware: it sees the status the client gets.
+    router.add(middleware: RequestLedgerMiddleware(ledger: ledger))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(
         allowed: [
@@ -70,15 +89,7 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
     HealthController(database: database, openAPIDocument: try APIDocuments.openAPI()).addRoutes(to: router)
     MetricsController(registry: AppMetrics.registry, clickWriter: dependencies.clickWriter, outbox: SQLiteOutboxRepository(database: database))
         .addRoutes(to: router)
-    RedirectController(
-        intake: intake, customTags: configuration.customTags, siteHosts: configuration.siteHosts,
-        trustedProxies: configuration.trustedProxies, fallbackURL: configuration.fallbackURL,
-        visitorCookies: configuration.ga.map {
-            VisitorCookies(
-                measurementID: $0.measurementID, consentFormat: configuration.consentFormat,
-                consentCookieName: configuration.consentCookieName)
-        }
-    ).addRoutes(to: router)
+    RedirectController(redirector: redirector).addRoutes(to: router)
 
     let authentication = AuthenticationMiddleware(authority: dependencies.tokenAuthority)
     let api = router.group("api/v1").add(middleware: authentication).group(context: AuthenticatedContext.self)
@@ -90,8 +101,9 @@ package func buildRouter(configuration: AppConfiguration, dependencies: AppDepen
     ClickExportController(clickLog: SQLiteClickLogRepository(database: database), links: links).addRoutes(to: api)
 
     let rpc = router.group("rpc").add(middleware: authentication).group(context: AuthenticatedContext.self)
-    RPCController(dispatcher: try ingestDispatcher(configuration: configuration, dependencies: dependencies, intake: intake, leads: leads))
-        .addRoutes(to: rpc)
+    RPCController(
+        dispatcher: try ingestDispatcher(configuration: configuration, dependencies: dependencies, intake: redirector.intake, leads: leads)
+    ).addRoutes(to: rpc)
     return router
 }
 

@@ -46,6 +46,17 @@ package final class BatchQueue<Element: Sendable>: Sendable {
         }
     }
 
+    /// Adds `element` only if that needs no wait: false when the queue is full or producers are
+    /// already waiting (they came first). For callers that cannot suspend, such as a channel
+    /// handler on an event loop; they take a path that can wait instead of dropping.
+    package func tryEnqueue(_ element: Element) -> Bool {
+        state.withLock { state in
+            guard (state.buffer.count < capacity && state.waitingProducers.isEmpty) || state.finished else { return false }
+            Self.deliver(element, &state)
+            return true
+        }
+    }
+
     /// Up to `maxCount` elements in arrival order, waiting while there are none;
     /// nil once the queue is finished and empty.
     package func nextBatch(maxCount: Int) async -> [Element]? {

@@ -45,6 +45,12 @@ package final class CachedLinkRepository<Base: LinkRepository>: LinkRepository {
         return link
     }
 
+    /// The link behind `/go/<slug>` if it is in memory; nil says nothing about the database.
+    /// For callers that cannot wait for a read (the redirect's channel handler).
+    package func cachedRedirectTarget(slug: String) -> Link? {
+        state.withLock { $0.links[slug] }
+    }
+
     package func list(_ filter: LinkFilter, after: Int64?, limit: Int) async throws -> Page<Link> {
         try await base.list(filter, after: after, limit: limit)
     }

@@ -49,4 +49,26 @@ import Testing
         waiting.finish()
         #expect(await consumer.value == nil)
     }
+
+    @Test func tryingToEnqueueNeverWaitsAndRefusesOnlyWhenFull() async {
+        let queue = BatchQueue<Int>(capacity: 2)
+        #expect(queue.tryEnqueue(1))
+        #expect(queue.tryEnqueue(2))
+        #expect(queue.tryEnqueue(3) == false)
+        #expect(queue.depth == 2)
+        #expect(await queue.nextBatch(maxCount: 1) == [1])
+        #expect(queue.tryEnqueue(3))
+        // During shutdown nothing in flight may be lost, full or not.
+        queue.finish()
+        #expect(queue.tryEnqueue(4))
+        #expect(await queue.nextBatch(maxCount: 10) == [2, 3, 4])
+    }
+
+    @Test func tryingToEnqueueHandsStraightToAWaitingConsumer() async {
+        let queue = BatchQueue<Int>(capacity: 1)
+        let consumer = Task { await queue.nextBatch(maxCount: 10) }
+        try? await Task.sleep(for: .milliseconds(20))
+        #expect(queue.tryEnqueue(7))
+        #expect(await consumer.value == [7])
+    }
 }

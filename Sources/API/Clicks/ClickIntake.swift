@@ -18,9 +18,21 @@ struct ClickIntake: Sendable {
         return link
     }
 
-    /// Queues the click and returns at once (the redirect never waits for the database or GA).
-    func record(_ hit: Hit, on link: Link, at date: Date, visitor: GAVisitor?) async {
-        await writer.record(click(hit, on: link, at: date, visitor: visitor))
+    /// The active link behind `slug` when memory knows it, for a caller that cannot wait for a read.
+    func cachedActiveLink(slug: String) -> Link? {
+        guard let link = links.cachedRedirectTarget(slug: slug), link.active else { return nil }
+        return link
+    }
+
+    /// Queues the click and returns at once (the redirect never waits for the database or GA),
+    /// unless the writer's queue is full: then it waits for room rather than lose the click.
+    func record(_ click: ClickRecord) async {
+        await writer.record(click)
+    }
+
+    /// Queues the click if that needs no wait; false when the queue is full.
+    func tryRecord(_ click: ClickRecord) -> Bool {
+        writer.tryRecord(click)
     }
 
     /// Queues the click and waits until it is stored.
@@ -29,8 +41,9 @@ struct ClickIntake: Sendable {
         return (click, await writer.recordConfirmed(click))
     }
 
-    /// The GA decision itself is the writer's: it needs the stored consent, read in the transaction.
-    private func click(_ hit: Hit, on link: Link, at date: Date, visitor: GAVisitor?) -> ClickRecord {
+    /// The click a hit makes, not yet queued. The GA decision itself is the writer's: it needs
+    /// the stored consent, read in the transaction.
+    func click(_ hit: Hit, on link: Link, at date: Date, visitor: GAVisitor?) -> ClickRecord {
         ClickRecord(
             linkID: link.id, linkSlug: link.slug, occurredAt: date, verdict: classifier.classify(hit),
             visitor: forwardsToGA ? visitor : nil)

@@ -39,6 +39,9 @@ package struct TrustedProxies: Sendable, Equatable {
         self.networks = networks
     }
 
+    /// No proxy is trusted: the peer's address need not even be looked at.
+    var isEmpty: Bool { networks.isEmpty }
+
     package func contains(ipAddress: String) -> Bool {
         guard !networks.isEmpty, let bytes = Self.addressBytes(ipAddress) else { return false }
         return networks.contains { network in

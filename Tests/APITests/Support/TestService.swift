@@ -25,6 +25,7 @@ enum TestService {
         gaRetryPolicy: RetryPolicy = .standard,
         logs: LogCapture? = nil,
         jsonLogs: Bool = false,
+        clickQueueCapacity: Int = ClickWriter.defaultCapacity,
         _ body: @Sendable (TestAPI) async throws -> Void
     ) async throws {
         AppMetrics.bootstrap()
@@ -34,7 +35,7 @@ enum TestService {
         if logs == nil { logger.logLevel = .warning }
         var dependencies = AppDependencies(
             database: database, tokenAuthority: authority, botMatcher: try botMatcher.get(),
-            clickWriter: ClickWriter(database: database, logger: logger))
+            clickWriter: ClickWriter(database: database, capacity: clickQueueCapacity, logger: logger))
         dependencies.gaRetryPolicy = gaRetryPolicy
         var configuration = configuration
         configuration.host = "127.0.0.1"

@@ -1,0 +1,96 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Storage
+
+/// What `/go/{slug}` answers and records (SPEC §5), decided the same way for both paths a hit can
+/// take: the router's route, and `RedirectFastPath` on the event loop.
+struct Redirector: Sendable {
+    let intake: ClickIntake
+    /// `CLICKTRAIL_CUSTOM_TAGS`, captured from the `/go/` URL beside the UTM parameters.
+    let customTags: Set<String>
+    let siteHosts: SiteHosts?
+    let trustedProxies: TrustedProxies
+    let fallbackURL: String?
+    /// Read only when GA forwarding is on.
+    let visitorCookies: VisitorCookies?
+
+    /// Sent with every answer of `/go/`: it is personal to the click and no page for search engines.
+    private static let commonHeaders: HTTPFields = [
+        .cacheControl: "private, no-store",
+        HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow",
+    ]
+    /// Parsed once, not per hit.
+    private static let prefetchHeaders = Prefetch.headerNames.map { HTTPField.Name($0)! }
+    private static let forwarded = HTTPField.Name("Forwarded")!
+    private static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
+
+    /// The active link behind `slug`, reading the database on a cache miss.
+    func activeLink(slug: String) async throws -> Link? {
+        try await intake.activeLink(slug: slug)
+    }
+
+    /// The active link behind `slug` when memory knows it; nil also when only the database could tell.
+    func cachedActiveLink(slug: Substring) -> Link? {
+        intake.cachedActiveLink(slug: String(slug))
+    }
+
+    /// The redirect to `link` and the click it records. The caller queues the click.
+    /// `peerAddress` is asked only when forwarding headers might be believed.
+    func redirect(_ request: Request, to link: Link, peerAddress: () -> String?) -> (HTTPResponse, ClickRecord) {
+        let hit = Hit(
+            isHead: request.method == .head,
+            isPrefetch: Self.prefetchHeaders.contains { name in
+                request.headers[values: name].contains(where: Prefetch.isSpeculative)
+            },
+            userAgent: request.headers[.userAgent],
+            referer: request.headers[.referer],
+            leadSource: LeadSource(
+                parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) }, customTags: customTags),
+            siteHosts: siteHosts ?? SiteHosts(requestHost: requestHost(request, peerAddress: peerAddress)))
+        let click = intake.click(hit, on: link, at: Date(), visitor: visitorCookies?.visitor(of: request))
+
+        var headers = Self.commonHeaders
+        headers[.location] = RedirectLocation.build(
+            destination: link.url, forwardedQuery: link.forwardQuery ? request.uri.query : nil)
+        return (HTTPResponse(status: .init(code: link.redirectStatus), headerFields: headers), click)
+    }
+
+    /// Unknown or inactive: the fallback, else a small 404 page (problem+json for JSON-only clients).
+    func notFound(_ request: Request) -> Response {
+        var headers = Self.commonHeaders
+        if let fallbackURL {
+            headers[.location] = fallbackURL
+            return Response(status: .found, headers: headers)
+        }
+        if AcceptHeader.prefersJSON(request.headers[.accept]) {
+            headers[.contentType] = "application/problem+json"
+            let body = #"{"detail":"no active link has this slug","status":404,"title":"Not Found","type":"about:blank"}"#
+            return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Self.notFoundPage)))
+    }
+
+    /// The host the visitor asked for: the `Host` header, or what a trusted proxy says it forwarded.
+    private func requestHost(_ request: Request, peerAddress: () -> String?) -> String {
+        if !trustedProxies.isEmpty, let peer = peerAddress(), trustedProxies.contains(ipAddress: peer) {
+            if let forwarded = request.headers[Self.forwarded], let host = ForwardedHeader.host(in: forwarded) {
+                return host
+            }
+            if let forwardedHost = request.headers[Self.forwardedHost]?.split(separator: ",").first {
+                return forwardedHost.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return request.head.authority ?? ""
+    }
+
+    private static let notFoundPage = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+        <title>Link not found</title></head>
+        <body><h1>Link not found</h1><p>This link does not exist or is no longer active.</p></body></html>
+
+        """
+}
