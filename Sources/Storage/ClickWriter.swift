@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// more and writes everything queued before it returns.
 package final class ClickWriter: ClickRecorder, Service {
     package static let defaultCapacity = 10_000
-    package static let batchSize = 512
+    package static let batchSize = 256
     /// A batch that keeps failing (disk full, database gone) is retried this often, then logged
     /// and dropped, so a broken disk cannot stall every redirect forever.
     static let maxAttempts = 5
