@@ -87,7 +87,11 @@ package final class ClickWriter: ClickRecorder, Service {
         for attempt in 1...Self.maxAttempts {
             do {
                 let started = ContinuousClock.now
-                let results = try await database.writer.write { db in try Self.insert(batch.map(\.click), db) }
+                // In a task of its own, which cancellation of `run` does not reach: GRDB refuses
+                // to start a write in a cancelled task, and the clicks queued when a sibling
+                // service failed would be dropped instead of written.
+                let database = self.database
+                let results = try await Task { try await database.writer.write { db in try Self.insert(batch.map(\.click), db) } }.value
                 batchDuration.record(duration: ContinuousClock.now - started)
                 var stored: [HitReason: Int] = [:]
                 for (pending, result) in zip(batch, results) {

@@ -62,6 +62,19 @@ import Testing
         let returned = finished.withLock { $0 }
         #expect(returned)
     }
+
+    /// Cancellation ends the writer, but not before what it had queued is stored.
+    @Test func aCancelledWriterStillStoresWhatItQueued() async throws {
+        let database = try AppDatabase.inMemory()
+        let link = try await SQLiteLinkRepository(database: database).create(try draft("writer"))
+        let writer = ClickWriter(database: database, logger: Logger(label: "test"))
+        for _ in 0..<300 { await writer.record(click(link.id, .ok)) }
+        let running = Task { try await writer.run() }
+        running.cancel()
+        try await running.value
+        let rows = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") }
+        #expect(rows == 300)
+    }
 }
 
 @Suite struct ConfirmedClickTests {
