@@ -84,7 +84,7 @@ final class RedirectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func answer(_ head: HTTPRequest, _ context: ChannelHandlerContext) -> Bool {
         guard head.method == .get || head.method == .head,
             let path = head.path, let slug = Self.slug(inPath: path),
-            head.headerFields[.connection].map({ !$0.lowercased().contains("close") }) ?? true,
+            !Self.asksToClose(head.headerFields[.connection]),
             let link = redirector.cachedActiveLink(slug: slug)
         else { return false }
         let started = ContinuousClock.now
@@ -101,6 +101,12 @@ final class RedirectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             method: head.method, path: request.uri.path, route: RedirectController.route, status: response.status,
             since: started, by: .eventLoop, logger: requestLogger())
         return true
+    }
+
+    /// `Connection: close` among the header's tokens; the router then answers and closes.
+    private static func asksToClose(_ connection: String?) -> Bool {
+        guard let connection else { return false }
+        return connection.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "close" }
     }
 
     /// The logger of one request, with the request id the router's requests carry.
