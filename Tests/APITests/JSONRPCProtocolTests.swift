@@ -1,4 +1,5 @@
-import API
+@testable import API
+import Domain
 import Foundation
 import GRDB
 import HTTPTypes
@@ -64,6 +65,9 @@ import Testing
         #"{"jsonrpc":"2.0","method":"foobar,"params":"bar","baz]"#,
         #"[{"jsonrpc":"2.0","method":"consent.get","params":["1.2"],"id":"1"},{"jsonrpc":"2.0","method"]"#,
         "",
+        // A trailing comma is not JSON: the call must not run (its answer would carry id "1").
+        #"{"jsonrpc":"2.0","method":"consent.get","params":["1.2"],"id":"1",}"#,
+        #"[{"jsonrpc":"2.0","method":"consent.get","params":["1.2",],"id":"1"}]"#,
     ])
     func invalidJSONIsAParseErrorWithANullId(_ body: String) async throws {
         try await TestService.run { api in
@@ -222,11 +226,16 @@ import Testing
             let methods = try #require(document["methods"] as? [[String: Any]])
             let documented = Set(methods.compactMap { $0["name"] as? String })
             let database = try AppDatabase.inMemory()
-            let known = try ingestMethodParameters(
-                configuration: AppConfiguration(),
-                dependencies: AppDependencies(
-                    database: database, tokenAuthority: api.authority, botMatcher: try TestService.botMatcher.get(),
-                    clickWriter: ClickWriter(database: database)))
+            let dependencies = AppDependencies(
+                database: database, tokenAuthority: api.authority, botMatcher: try TestService.botMatcher.get(),
+                clickWriter: ClickWriter(database: database))
+            let intake = ClickIntake(
+                links: CachedLinkRepository(SQLiteLinkRepository(database: database)),
+                classifier: HitClassifier(bots: dependencies.botMatcher), writer: dependencies.clickWriter, forwardsToGA: false)
+            let known = try ingestDispatcher(
+                configuration: AppConfiguration(), dependencies: dependencies, intake: intake,
+                leads: SQLiteLeadRepository(database: database)
+            ).methodParameters
             #expect(documented == Set(known.keys))
             #expect(documented.count == methods.count)
             for method in methods {

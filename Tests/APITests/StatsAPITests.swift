@@ -44,10 +44,10 @@ import Testing
         try await TestService.run { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             try await Self.store([("deal", "2026-11-20T23:30:00Z", .ok)], api)
-            let utc = try await Self.stats(api, "from=2026-11-20&to=2026-11-22&tz=UTC")
+            let utc = try await Self.stats(api, "from=2026-11-20&to=2026-11-22&tz=UTC&interval=day")
             #expect(Self.series(utc).map(\.start) == ["2026-11-20T00:00:00.000Z", "2026-11-21T00:00:00.000Z"])
             #expect(Self.series(utc).map(\.counted) == [1, 0])
-            let berlin = try await Self.stats(api, "from=2026-11-20&to=2026-11-22&tz=Europe/Berlin")
+            let berlin = try await Self.stats(api, "from=2026-11-20&to=2026-11-22&tz=Europe/Berlin&interval=day")
             #expect(Self.series(berlin).map(\.start) == ["2026-11-20T00:00:00.000+01:00", "2026-11-21T00:00:00.000+01:00"])
             #expect(Self.series(berlin).map(\.counted) == [0, 1])
             #expect(berlin["tz"] as? String == "Europe/Berlin")
@@ -63,7 +63,7 @@ import Testing
             try await Self.store([
                 ("deal", RFC3339Date.format(justBefore), .ok), ("deal", "2026-11-20T\(midnightUTC):00Z", .ok),
             ], api)
-            let days = try await Self.stats(api, "from=2026-11-20&to=2026-11-22&tz=\(zone)")
+            let days = try await Self.stats(api, "from=2026-11-20&to=2026-11-22&tz=\(zone)&interval=day")
             #expect(Self.series(days).map(\.start) == ["2026-11-20T00:00:00.000\(offset)", "2026-11-21T00:00:00.000\(offset)"])
             #expect(Self.series(days).map(\.counted) == [1, 1])
             let hours = try await Self.stats(api, "from=2026-11-20T23:00:00\(offset)&to=2026-11-21T01:00:00\(offset)&tz=\(zone)&interval=hour")
@@ -84,7 +84,7 @@ import Testing
             #expect(Self.series(autumn)[3].start == "2026-10-25T02:00:00.000+01:00")
             let spring = try await Self.stats(api, "from=2026-03-29&to=2026-03-30&tz=Europe/Berlin&interval=hour")
             #expect(Self.series(spring).count == 23)
-            let days = try await Self.stats(api, "from=2026-10-24&to=2026-10-27&tz=Europe/Berlin")
+            let days = try await Self.stats(api, "from=2026-10-24&to=2026-10-27&tz=Europe/Berlin&interval=day")
             #expect(Self.series(days).map(\.start) == [
                 "2026-10-24T00:00:00.000+02:00", "2026-10-25T00:00:00.000+02:00", "2026-10-26T00:00:00.000+01:00",
             ])
@@ -118,9 +118,25 @@ import Testing
         }
     }
 
+    /// "All time" on a dashboard must work: without an interval the finest one that fits the
+    /// bucket limit is chosen and echoed; an interval asked for that does not fit stays a 400.
+    @Test(arguments: [
+        ("from=2026-11-01&to=2026-11-02", "hour", 24), ("from=2026-01-01&to=2026-12-01", "day", 334),
+        ("from=2020-01-01&to=2026-11-30", "week", 361), ("from=1900-01-01&to=2026-11-30", "month", 1_523),
+    ])
+    func withoutAnIntervalTheFinestThatFitsIsChosen(_ range: String, _ interval: String, _ buckets: Int) async throws {
+        try await TestService.run { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            let body = try await Self.stats(api, range)
+            #expect(body["interval"] as? String == interval)
+            #expect((body["series"] as? [Any])?.count == buckets)
+        }
+    }
+
     @Test(arguments: [
         "tz=Mars/Olympus", "tz=CET", "from=2026-11-10&to=2026-11-01", "from=2026-13-01", "to=yesterday", "interval=minute",
-        "from=2025-01-01&to=2026-01-01&interval=hour", "sort=clicks",
+        "from=2025-01-01&to=2026-01-01&interval=hour", "from=2020-01-01&to=2026-01-01&interval=day",
+        "from=1800-01-01&to=2026-01-01", "sort=clicks",
     ])
     func badParametersAreA400(_ query: String) async throws {
         try await TestService.run { api in

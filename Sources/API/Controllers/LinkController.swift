@@ -3,11 +3,9 @@ import Hummingbird
 
 /// `/api/v1/links`: the CMS's view of links (SPEC §8, §12).
 struct LinkController<Links: LinkRepository> {
-    let links: Links
+    static var maxSearchLength: Int { 200 }
 
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        ["/api/v1/links": [.get, .head, .post], "/api/v1/links/{slug}": [.get, .head, .put, .patch, .delete]]
-    }
+    let links: Links
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("links", use: list)
@@ -22,6 +20,10 @@ struct LinkController<Links: LinkRepository> {
         try context.principal.require(.linksRead)
         let query = QueryParameters(request)
         let page = try PageRequest(query: query.values)
+        if let text = query.values["q"], text.count > Self.maxSearchLength {
+            // Beyond any slug, name or URL worth typing; unbounded, it hits the database's pattern limit.
+            throw Problem.badRequest("q must be at most \(Self.maxSearchLength) characters")
+        }
         var filter = LinkFilter(tag: query.values["tag"], text: query.values["q"])
         if let active = query.values["active"] {
             guard let value = Bool(active) else { throw Problem.badRequest("active must be true or false") }

@@ -12,9 +12,9 @@ enum JSONBody {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+            value = try JSONValue.strict(Data(buffer.readableBytesView))
         } catch {
-            throw Problem.badRequest("the body is not valid JSON")
+            throw Problem.badRequest("the body is not valid JSON (RFC 8259: no trailing commas, comments or single quotes)")
         }
         guard case .object(let members) = value else {
             throw Problem.badRequest("the body must be a JSON object")

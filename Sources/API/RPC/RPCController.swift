@@ -4,11 +4,7 @@ import Hummingbird
 /// `POST /rpc`: JSON-RPC 2.0 over HTTP (SPEC §9). HTTP only carries it: every JSON-RPC answer,
 /// errors included, is a `200`; authentication, media type and size are HTTP's (401/403/415/413).
 struct RPCController {
-    let dispatcher: RPCDispatcher<IngestCall>
-
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        ["/rpc": [.post]]
-    }
+    let dispatcher: RPCDispatcher
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post(use: handle)
@@ -18,8 +14,7 @@ struct RPCController {
         try context.principal.require(.ingest)
         try JSONBody.requireMediaType(of: request, in: ["application/json"])
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let answer = await dispatcher.respond(
-            to: Data(body.readableBytesView), context: IngestCall(logger: context.logger), logger: context.logger)
+        let answer = await dispatcher.respond(to: Data(body.readableBytesView), logger: context.logger)
         guard let answer else { return Response(status: .noContent) }
         return Response(
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer)))

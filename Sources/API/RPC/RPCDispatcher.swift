@@ -2,15 +2,15 @@ import Foundation
 import Logging
 
 /// One method of the JSON-RPC service, independent of transport and of the other methods.
-package struct RPCMethod<Context: Sendable>: Sendable {
+package struct RPCMethod: Sendable {
     package let name: String
     /// Every parameter the method takes, in the order positional parameters are given.
     package let parameterNames: [String]
-    package let handler: @Sendable (RPCParams, Context) async throws -> any Encodable & Sendable
+    package let handler: @Sendable (RPCParams) async throws -> any Encodable & Sendable
 
     package init(
         _ name: String, parameters: [String],
-        handler: @escaping @Sendable (RPCParams, Context) async throws -> any Encodable & Sendable
+        handler: @escaping @Sendable (RPCParams) async throws -> any Encodable & Sendable
     ) {
         self.name = name
         self.parameterNames = parameters
@@ -20,13 +20,13 @@ package struct RPCMethod<Context: Sendable>: Sendable {
 
 /// The JSON-RPC 2.0 protocol over a set of methods: parsing, validation of request objects,
 /// batches, notifications and error objects. It knows nothing of HTTP or of what methods do.
-package struct RPCDispatcher<Context: Sendable>: Sendable {
+package struct RPCDispatcher: Sendable {
     /// More calls in one batch are refused whole (SPEC §9).
     package static var maxBatchSize: Int { 100 }
 
-    private let methods: [String: RPCMethod<Context>]
+    private let methods: [String: RPCMethod]
 
-    package init(methods: [RPCMethod<Context>]) {
+    package init(methods: [RPCMethod]) {
         self.methods = Dictionary(uniqueKeysWithValues: methods.map { ($0.name, $0) })
     }
 
@@ -35,12 +35,12 @@ package struct RPCDispatcher<Context: Sendable>: Sendable {
 
     /// The response document for `body`, or nil when nothing is to be answered (notifications only).
     /// Calls of a batch run one after another in the batch's order, so a batch can set and then read.
-    package func respond(to body: Data, context: Context, logger: Logger) async -> Data? {
-        guard let document = try? JSONDecoder().decode(JSONValue.self, from: body) else {
+    package func respond(to body: Data, logger: Logger) async -> Data? {
+        guard let document = try? JSONValue.strict(body) else {
             return Self.encode(RPCResponse(id: .null, outcome: .failure(.parseError())))
         }
         guard case .array(let calls) = document else {
-            return await call(document, context, logger).flatMap(Self.encode)
+            return await call(document, logger).flatMap(Self.encode)
         }
         if calls.isEmpty {
             return Self.encode(RPCResponse(id: .null, outcome: .failure(.invalidRequest("a batch must not be empty"))))
@@ -51,13 +51,13 @@ package struct RPCDispatcher<Context: Sendable>: Sendable {
         }
         var responses: [RPCResponse] = []
         for call in calls {
-            if let response = await self.call(call, context, logger) { responses.append(response) }
+            if let response = await self.call(call, logger) { responses.append(response) }
         }
         return responses.isEmpty ? nil : Self.encode(responses)
     }
 
     /// Runs one request object; nil for a notification (answered never, not even with an error).
-    private func call(_ value: JSONValue, _ context: Context, _ logger: Logger) async -> RPCResponse? {
+    private func call(_ value: JSONValue, _ logger: Logger) async -> RPCResponse? {
         guard case .object(let request) = value else {
             return RPCResponse(id: .null, outcome: .failure(.invalidRequest("a request must be a JSON object")))
         }
@@ -76,7 +76,7 @@ package struct RPCDispatcher<Context: Sendable>: Sendable {
         do {
             guard let method = methods[name] else { throw RPCError.methodNotFound(name) }
             let params = try Self.params(request["params"], of: method)
-            let result = try await method.handler(params, context)
+            let result = try await method.handler(params)
             return isNotification ? nil : RPCResponse(id: id, outcome: .success(result))
         } catch let error as RPCError {
             return isNotification ? nil : failure(error)
@@ -87,7 +87,7 @@ package struct RPCDispatcher<Context: Sendable>: Sendable {
     }
 
     /// Positional parameters take the method's names in order; named ones must be among them.
-    private static func params(_ value: JSONValue?, of method: RPCMethod<Context>) throws(RPCError) -> RPCParams {
+    private static func params(_ value: JSONValue?, of method: RPCMethod) throws(RPCError) -> RPCParams {
         switch value {
         case .array(let positional)?:
             guard positional.count <= method.parameterNames.count else {

@@ -9,10 +9,6 @@ struct StatsController {
     /// How many top referers and top sources a link's stats list.
     static let topCount = 10
 
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        ["/api/v1/stats/links": [.get, .head], "/api/v1/stats/links/{slug}": [.get, .head], "/api/v1/stats/pages": [.get, .head]]
-    }
-
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("stats/links", use: linkTable)
         group.get("stats/links/{slug}", use: linkStats)
@@ -23,13 +19,7 @@ struct StatsController {
         try context.principal.require(.statsRead)
         let query = QueryParameters(request).values
         let range = try StatsQuery.range(query)
-        let interval = try StatsQuery.interval(query)
-        let starts: [Date]
-        do {
-            starts = try range.bucketStarts(interval)
-        } catch {
-            throw Problem.badRequest("interval \(error.problems.map(\.message).joined(separator: "; "))")
-        }
+        let (interval, starts) = try StatsQuery.series(query, over: range)
         let slug = context.parameters.get("slug") ?? ""
         guard Slug.isValid(slug), let link = try await links.find(slug: slug) else {
             throw Problem.notFound("no link has the slug '\(slug)'")

@@ -34,12 +34,22 @@ enum StatsQuery {
         return (from, to, timeZone)
     }
 
-    static func interval(_ query: [String: String]) throws(Problem) -> StatsInterval {
-        guard let text = query["interval"] else { return .day }
-        guard let interval = StatsInterval(rawValue: text) else {
-            throw Problem.badRequest("interval must be one of hour, day, week, month, not '\(text)'")
+    /// The series of `range`: in the asked interval, which must fit the bucket limit, else in the
+    /// finest interval that fits.
+    static func series(_ query: [String: String], over range: StatsRange) throws(Problem) -> (interval: StatsInterval, starts: [Date]) {
+        var asked: StatsInterval?
+        if let text = query["interval"] {
+            guard let interval = StatsInterval(rawValue: text) else {
+                throw Problem.badRequest("interval must be one of hour, day, week, month, not '\(text)'")
+            }
+            asked = interval
         }
-        return interval
+        do throws(ValidationError) {
+            guard let asked else { return try range.finestFittingSeries() }
+            return (asked, try range.bucketStarts(asked))
+        } catch {
+            throw Problem.badRequest(error.problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
+        }
     }
 
     /// A timestamp, or a date `YYYY-MM-DD` meaning the start of that day in `zone`.

@@ -26,6 +26,15 @@ public struct StatsRange: Sendable, Equatable {
         return Date(timeIntervalSince1970: (roundingUp ? seconds.rounded(.up) : seconds.rounded(.down)) * quarterHour)
     }
 
+    /// The finest interval whose series fits `maxBuckets`, with its bucket starts: what a client
+    /// that names no interval gets, so that "all time" works on any range.
+    public func finestFittingSeries() throws(ValidationError) -> (interval: StatsInterval, starts: [Date]) {
+        for interval in StatsInterval.allCases {
+            if let starts = try? bucketStarts(interval) { return (interval, starts) }
+        }
+        throw ValidationError(field: "from", message: "gives more than \(Self.maxBuckets) months; choose a shorter range")
+    }
+
     /// The bucket starts of a gap-free series, each a calendar boundary of the zone except the
     /// first, which is `from`; ISO weeks start on Monday.
     public func bucketStarts(_ interval: StatsInterval) throws(ValidationError) -> [Date] {
@@ -48,6 +57,7 @@ public struct StatsRange: Sendable, Equatable {
     }
 }
 
+/// Series intervals, finest first.
 public enum StatsInterval: String, Sendable, CaseIterable {
     case hour
     case day

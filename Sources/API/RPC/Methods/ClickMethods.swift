@@ -12,7 +12,7 @@ struct ClickMethods {
     /// Clock skew a caller may have; a click further in the future is refused.
     static let allowedFutureSkew: TimeInterval = 300
 
-    var methods: [RPCMethod<IngestCall>] {
+    var methods: [RPCMethod] {
         [
             RPCMethod(
                 "clicks.ingest",
@@ -28,7 +28,7 @@ struct ClickMethods {
         var ga_status: String
     }
 
-    @Sendable func ingest(_ params: RPCParams, _ call: IngestCall) async throws -> any Encodable & Sendable {
+    @Sendable func ingest(_ params: RPCParams) async throws -> any Encodable & Sendable {
         let slug = try params.requiredString("slug")
         let now = Date()
         let occurredAt = try params.timestamp("occurred_at") ?? now

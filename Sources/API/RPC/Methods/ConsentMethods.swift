@@ -7,7 +7,7 @@ struct ConsentMethods {
 
     static let maxSourceLength = 100
 
-    var methods: [RPCMethod<IngestCall>] {
+    var methods: [RPCMethod] {
         [
             RPCMethod("consent.set", parameters: ["subject", "signals", "source"], handler: set),
             RPCMethod("consent.get", parameters: ["subject"], handler: get),
@@ -16,7 +16,7 @@ struct ConsentMethods {
 
     /// Signals not named keep their current value (a subject without history starts all denied),
     /// so a banner that reports one category does not reset the others.
-    @Sendable func set(_ params: RPCParams, _ call: IngestCall) async throws -> any Encodable & Sendable {
+    @Sendable func set(_ params: RPCParams) async throws -> any Encodable & Sendable {
         let subject = try params.subject("subject")
         guard let changes = try params.consentChanges("signals") else {
             throw RPCError.invalidParams(field: "signals", "is required")
@@ -26,7 +26,7 @@ struct ConsentMethods {
         return ConsentResponse(try await consents.set(subject: subject, changes: changes, source: source, at: Date()))
     }
 
-    @Sendable func get(_ params: RPCParams, _ call: IngestCall) async throws -> any Encodable & Sendable {
+    @Sendable func get(_ params: RPCParams) async throws -> any Encodable & Sendable {
         let subject = try params.subject("subject")
         guard let record = try await consents.current(subject: subject) else {
             return ConsentResponse(subject: subject, signals: .allDenied, updatedAt: nil)

@@ -2,8 +2,8 @@
 struct DiscoverMethod {
     let document: JSONValue
 
-    var methods: [RPCMethod<IngestCall>] {
+    var methods: [RPCMethod] {
         let document = document
-        return [RPCMethod("rpc.discover", parameters: []) { _, _ in document }]
+        return [RPCMethod("rpc.discover", parameters: []) { _ in document }]
     }
 }

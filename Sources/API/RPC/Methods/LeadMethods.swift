@@ -10,7 +10,7 @@ struct LeadMethods {
     static let maxCustomMembers = 32
     static let maxCustomNameLength = 64
 
-    var methods: [RPCMethod<IngestCall>] {
+    var methods: [RPCMethod] {
         [
             RPCMethod("leads.capture", parameters: ["subject", "url", "params", "custom"], handler: capture),
             RPCMethod("leads.assign", parameters: ["from", "to"], handler: assign),
@@ -24,7 +24,7 @@ struct LeadMethods {
 
     /// The landing URL's lead parameters and custom tags, overridden by those given in `params`;
     /// `custom` is the URL's (and `params`') custom tags with the caller's `custom` object on top.
-    @Sendable func capture(_ params: RPCParams, _ call: IngestCall) async throws -> any Encodable & Sendable {
+    @Sendable func capture(_ params: RPCParams) async throws -> any Encodable & Sendable {
         let subject = try params.subject("subject")
         var source = LeadSource()
         var landingPath: String?
@@ -59,13 +59,13 @@ struct LeadMethods {
         return Captured(id: try await leads.capture(draft, at: Date()).id)
     }
 
-    @Sendable func assign(_ params: RPCParams, _ call: IngestCall) async throws -> any Encodable & Sendable {
+    @Sendable func assign(_ params: RPCParams) async throws -> any Encodable & Sendable {
         let from = try params.subject("from")
         let to = try params.subject("to")
         return Moved(moved: try await leads.assign(from: from, to: to))
     }
 
-    @Sendable func erase(_ params: RPCParams, _ call: IngestCall) async throws -> any Encodable & Sendable {
+    @Sendable func erase(_ params: RPCParams) async throws -> any Encodable & Sendable {
         Deleted(deleted: try await leads.erase(subject: try params.subject("subject")))
     }
 

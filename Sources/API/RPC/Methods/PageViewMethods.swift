@@ -7,7 +7,7 @@ struct PageViewMethods {
     let pageViews: any PageViewRepository
     let forwardsToGA: Bool
 
-    var methods: [RPCMethod<IngestCall>] {
+    var methods: [RPCMethod] {
         [
             RPCMethod(
                 "pageviews.track",
@@ -22,7 +22,7 @@ struct PageViewMethods {
         var ga_status: String
     }
 
-    @Sendable func track(_ params: RPCParams, _ call: IngestCall) async throws -> any Encodable & Sendable {
+    @Sendable func track(_ params: RPCParams) async throws -> any Encodable & Sendable {
         let path: String
         do {
             path = try PagePath.normalized(try params.requiredString("path"))

@@ -1,10 +1,3 @@
-import Logging
-
-/// What an ingest method knows of the HTTP request that carried it.
-struct IngestCall: Sendable {
-    var logger: Logger
-}
-
 extension RPCError {
     /// `-32001`: the slug names no active link (SPEC §9).
     static func unknownLink(_ slug: String) -> RPCError {
