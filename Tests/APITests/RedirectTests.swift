@@ -154,6 +154,18 @@ import Testing
         #expect(try await database.bucketHits() == ["ok": 2, "head": 1, "prefetch": 2, "bot": 2, "no_referer": 2, "external_referer": 1])
     }
 
+    @Test func theGoURLAndTheRefererDecodeACampaignAlike() async throws {
+        let database = try AppDatabase.inMemory()
+        try await TestService.run(configuration: Self.onSite, database: database) { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            _ = try await Self.visit(api, "/go/deal?utm%5Fsource=mail&utm_campaign=summer+sale")
+            _ = try await Self.visit(api, "/go/deal", referer: "https://example.com/?utm%5Fsource=mail&utm_campaign=summer+sale")
+        }
+        let rows = try await database.clickRows()
+        #expect(rows.map(\.utm_source) == ["mail", "mail"])
+        #expect(rows.map(\.utm_campaign) == ["summer sale", "summer sale"])
+    }
+
     @Test func deletingALinkDeletesItsClicksAndAggregates() async throws {
         let database = try AppDatabase.inMemory()
         try await TestService.run(configuration: Self.onSite, database: database) { api in

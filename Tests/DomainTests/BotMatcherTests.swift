@@ -1,4 +1,5 @@
 @testable import Domain
+import Foundation
 import Testing
 
 @Suite struct BotMatcherTests {
@@ -31,6 +32,16 @@ import Testing
         #expect(matcher.isBot("Viber/20.1 CFNetwork/1121 Darwin/19"))
         let everywhere = try BotMatcher(signatures: [], expressions: [.init(pattern: "Viber", scope: .anywhere)])
         #expect(everywhere.isBot(Self.browser + " Viber/20.1"))
+    }
+
+    /// U+212A KELVIN SIGN is canonically equivalent to `K`, so the two strings are equal to Swift
+    /// while the matcher, reading bytes, judges them apart: the cache must not share their verdicts.
+    @Test func aLookAlikeUserAgentDoesNotPoisonTheVerdictOfTheRealOne() throws {
+        let matcher = try BotMatcher(signatures: [], expressions: [.init(pattern: "Safari", scope: .outsideBrowsers)])
+        let lookAlike = Self.browser.replacingOccurrences(of: "(KHTML", with: "(\u{212A}HTML")
+        #expect(lookAlike == Self.browser)
+        #expect(matcher.isBot(lookAlike))
+        #expect(!matcher.isBot(Self.browser))
     }
 
     @Test func expressionsWithoutALiteralAreStillApplied() throws {

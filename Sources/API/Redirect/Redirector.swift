@@ -26,6 +26,10 @@ struct Redirector: Sendable {
     private static let forwarded = HTTPField.Name("Forwarded")!
     private static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
 
+    /// How long a redirect may wait for room in a full click queue before its click is dropped:
+    /// the visitor's redirect matters more than one click, and a failing database must not hold it.
+    static let clickQueueWait: Duration = .milliseconds(50)
+
     /// The active link behind `slug`, reading the database on a cache miss.
     func activeLink(slug: String) async throws -> Link? {
         try await intake.activeLink(slug: slug)
@@ -46,8 +50,9 @@ struct Redirector: Sendable {
             },
             userAgent: request.headers[.userAgent],
             referer: request.headers[.referer],
-            leadSource: LeadSource(
-                parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) }, customTags: customTags),
+            // The one form-decoding rule the referer's query goes through too: `+` is a space,
+            // names are percent-decoded, so `/go/` and referer campaigns add up under one name.
+            leadSource: request.uri.query.map { LeadSource(query: Substring($0), customTags: customTags) } ?? LeadSource(),
             siteHosts: siteHosts ?? SiteHosts(requestHost: requestHost(request, peerAddress: peerAddress)))
         let click = intake.click(hit, on: link, at: Date(), visitor: visitorCookies?.visitor(of: request))
 
@@ -55,6 +60,16 @@ struct Redirector: Sendable {
         headers[.location] = RedirectLocation.build(
             destination: link.url, forwardedQuery: link.forwardQuery ? request.uri.query : nil)
         return (HTTPResponse(status: .init(code: link.redirectStatus), headerFields: headers), click)
+    }
+
+    /// Queues a redirect's click, waiting at most `clickQueueWait` for room.
+    func record(_ click: ClickRecord) async {
+        await intake.record(click, waitingAtMost: Self.clickQueueWait)
+    }
+
+    /// Queues a redirect's click if that needs no wait; false when the router must take over.
+    func tryRecord(_ click: ClickRecord) -> Bool {
+        intake.tryRecord(click)
     }
 
     /// Unknown or inactive: the fallback, else a small 404 page (problem+json for JSON-only clients).

@@ -1,9 +1,12 @@
 import Synchronization
 
-/// Remembers recent bot verdicts by a hash of the user agent, never the user agent itself: the
-/// string is personal enough that it is only read, in memory, for as long as a request lasts.
-/// The hash is seeded randomly per process, so nobody can craft a user agent that collides with
-/// a known one on purpose; an accidental 64-bit collision among a few thousand entries is negligible.
+/// Remembers recent bot verdicts by a hash of the user agent's UTF-8 bytes, never the user agent
+/// itself: the string is personal enough that it is only read, in memory, while a request lasts.
+///
+/// The key is made from bytes because the matcher reads bytes: Swift's `String` hashing follows
+/// canonical equivalence, so `K` (U+212A KELVIN SIGN) and `K` would share a verdict while the
+/// matcher judges them apart, and one crafted request could make a real browser count as a bot.
+/// The hasher is seeded randomly per process, so nobody can aim a collision at a known user agent.
 final class VerdictCache: Sendable {
     private let capacity: Int
     private let verdicts: Mutex<[Int: Bool]>
@@ -14,16 +17,26 @@ final class VerdictCache: Sendable {
     }
 
     func verdict(for userAgent: String) -> Bool? {
-        let key = userAgent.hashValue
+        let key = Self.key(userAgent)
         return verdicts.withLock { $0[key] }
     }
 
     func remember(_ verdict: Bool, for userAgent: String) {
-        let key = userAgent.hashValue
+        let key = Self.key(userAgent)
         verdicts.withLock { verdicts in
             // Starting over when full is crude but bounded, and refills within seconds.
             if verdicts.count >= capacity { verdicts.removeAll(keepingCapacity: true) }
             verdicts[key] = verdict
         }
+    }
+
+    static func key(_ userAgent: String) -> Int {
+        var hasher = Hasher()
+        var text = userAgent
+        text.withUTF8 { bytes in
+            hasher.combine(bytes.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        }
+        return hasher.finalize()
     }
 }
