@@ -13,8 +13,9 @@ package struct AppDatabase: Sendable {
     /// Opens (creating the file and its folder when missing) the database at `path` in WAL mode,
     /// so readers never wait for the click writer.
     package static func open(path: String) throws -> AppDatabase {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try PrivateFile.createFolderIfMissing(URL(fileURLWithPath: path).deletingLastPathComponent())
+        // It holds subjects and the consent log: the owner's only, and so are its WAL and -shm.
+        try PrivateFile.createIfMissing(atPath: path)
         let pool = try DatabasePool(path: path, configuration: configuration())
         return try AppDatabase(pool)
     }
@@ -72,6 +73,7 @@ extension AppDatabase {
         let partial = destination + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
         do {
+            try PrivateFile.createIfMissing(atPath: partial)
             let copy = try DatabaseQueue(path: partial)
             try live.backup(to: copy)
             let problems = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }

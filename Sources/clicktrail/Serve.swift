@@ -67,6 +67,7 @@ struct Serve: AsyncParsableCommand {
 
         let database = try AppDatabase.open(path: configuration.databasePath)
         let (keys, created) = try AdminKeyFile.keys(for: configuration)
+        if let warning = AdminKeyFile.exposureWarning(for: configuration) { logger.warning("\(warning)") }
         if created {
             // Written straight to the descriptor: stdout is block-buffered when it is not a terminal,
             // and an operator tailing a log must see this line now.

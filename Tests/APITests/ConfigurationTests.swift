@@ -2,6 +2,7 @@ import API
 import Domain
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -118,6 +119,38 @@ import Testing
         #expect(loaded == created)
     }
 
+    /// Two processes starting for the first time at once must not each write a key and leave
+    /// one of them holding a key the file no longer has.
+    @Test func firstStartsAtOnceAgreeOnOneKey() throws {
+        for _ in 0..<20 {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktrail-\(UUID().uuidString)")
+            let path = folder.appendingPathComponent("data/admin-keys").path
+            let results = Mutex<[(keys: AdminKeySet, created: Bool)]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                if let result = try? AdminKeyFile.loadOrCreate(at: path) { results.withLock { $0.append(result) } }
+            }
+            let all = results.withLock { $0 }
+            #expect(all.count == 6)
+            #expect(all.filter(\.created).count == 1)
+            #expect(Set(all.map { $0.keys.signingKey.secret }).count == 1)
+            #expect(try AdminKeyFile.loadOrCreate(at: path).keys == all[0].keys)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("data").path) == ["admin-keys"])
+        }
+    }
+
+    @Test func aKeyFileOthersCanReadIsWarnedAbout() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktrail-\(UUID().uuidString)")
+        let configuration = try AppConfiguration.resolve(
+            overrides: [:], environment: ["CLICKTRAIL_DATABASE": folder.appendingPathComponent("db.sqlite").path])
+        _ = try AdminKeyFile.keys(for: configuration)
+        #expect(AdminKeyFile.exposureWarning(for: configuration) == nil)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: configuration.keyFilePath)
+        let warning = try #require(AdminKeyFile.exposureWarning(for: configuration))
+        #expect(warning.contains("chmod 600"))
+        let folderMode = try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int
+        #expect(folderMode == 0o700)
+    }
+
     @Test func configuredKeysTakePrecedenceOverTheKeyFile() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktrail-\(UUID().uuidString)")
         let configuration = try AppConfiguration.resolve(
@@ -131,11 +164,11 @@ import Testing
 
     @Test(arguments: [("30d", 2_592_000.0), ("12h", 43_200), ("90m", 5_400), ("45s", 45)])
     func tokenLifetimesParse(_ text: String, _ seconds: Double) {
-        #expect(TokenLifetime.seconds(text) == seconds)
+        #expect(DurationText.seconds(text) == seconds)
     }
 
     @Test(arguments: ["", "30", "d", "-1d", "0d", "1w", "1.5h"])
-    func badTokenLifetimesAreRefused(_ text: String) {
-        #expect(TokenLifetime.seconds(text) == nil)
+    func badDurationTextsAreRefused(_ text: String) {
+        #expect(DurationText.seconds(text) == nil)
     }
 }

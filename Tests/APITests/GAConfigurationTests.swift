@@ -51,6 +51,27 @@ import Testing
 }
 
 @Suite struct GtagDefaultTests {
+    /// Proxies, AsyncHTTPClient errors and GA itself echo URLs in their own encodings: the value of
+    /// `api_secret` is redacted in every one, and the secret wherever else it appears.
+    @Test func theAPISecretIsRedactedHoweverItIsEncoded() throws {
+        let secret = "ab+cd/ef=="
+        let settings = GASettings(measurementID: "G-TEST123", apiSecret: secret, endpoint: URL(string: GASettings.defaultEndpoint)!)
+        let leaks = [
+            "GA answered 400: /mp/collect?measurement_id=G-TEST123&api_secret=ab%2Bcd%2Fef%3D%3D",
+            "GA answered 400: /mp/collect?api_secret=ab%2bcd%2fef%3d%3d&measurement_id=G-TEST123",
+            "GA not reached: connect failed for https://x/mp/collect?api_secret=ab+cd/ef==&measurement_id=G-TEST123",
+            "GA not reached: \"https://x/mp/collect?API_SECRET=ab%2Bcd/ef%3D%3D\"",
+            "echo: ab+cd/ef== and ab%2Bcd%2Fef%3D%3D",
+        ]
+        for leak in leaks {
+            let redacted = settings.redacting(leak)
+            #expect(!redacted.contains("cd"), "\(redacted)")
+            #expect(redacted.contains("[redacted]"))
+        }
+        #expect(settings.redacting("measurement_id=G-TEST123") == "measurement_id=G-TEST123")
+        #expect(!settings.collectURL.contains("ab+cd"))
+    }
+
     @Test func theSnippetRendersTheSubjectsStoredConsent() async throws {
         try await TestService.run { api in
             _ = try await api.result("consent.set", ["subject": "111.222", "signals": ["analytics_storage": "granted", "ad_user_data": "granted"]])

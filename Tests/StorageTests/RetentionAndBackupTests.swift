@@ -111,7 +111,12 @@ import Testing
                 }
             }
             // Let clicks pile up, then copy while they keep arriving.
-            try await Task.sleep(for: .milliseconds(300))
+            let piled = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < piled,
+                try await database.writer.read({ db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") ?? 0 }) < 2_000
+            {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let size = try AppDatabase.backup(from: path, to: copyPath)
             #expect(size > 0)
             // Writes go on after the snapshot (how soon depends on the machine's load).

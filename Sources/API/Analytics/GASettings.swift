@@ -27,7 +27,7 @@ package struct GASettings: Sendable, CustomStringConvertible {
     }
 
     /// The URL a payload is posted to.
-    var collectURL: String { url(path: endpoint.path) }
+    package var collectURL: String { url(path: endpoint.path) }
 
     /// The validation server answers on the same host under `/debug`: `/debug/mp/collect`.
     var validationURL: String { url(path: "/debug" + endpoint.path) }
@@ -41,11 +41,21 @@ package struct GASettings: Sendable, CustomStringConvertible {
         return components.string!
     }
 
-    /// `text` with the secret, raw or percent-encoded, replaced: for anything logged or stored.
-    func redacting(_ text: String) -> String {
-        var text = text.replacingOccurrences(of: apiSecret, with: "[redacted]")
-        if let encoded = apiSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != apiSecret {
-            text = text.replacingOccurrences(of: encoded, with: "[redacted]")
+    /// `text` with the secret replaced, for anything logged or stored: every `api_secret=` query
+    /// value whatever its encoding (`+` may travel as `%2B` or `%2b`), then the secret wherever
+    /// else it stands, raw or encoded as this service sends it.
+    package func redacting(_ text: String) -> String {
+        // A query's `api_secret` value, up to the next separator of a URL or of the text around it.
+        var text = text.replacing(#/(?i)api_secret=[^&#\s"'<>]*/#) { _ in "api_secret=[redacted]" }
+        var forms: Set<String> = [apiSecret]
+        let sent = URLComponents(string: collectURL)?.percentEncodedQueryItems?.first { $0.name == "api_secret" }?.value
+        for encoded in [sent, apiSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)].compactMap({ $0 }) {
+            forms.insert(encoded)
+            forms.insert(encoded.replacing(#/%[0-9A-F]{2}/#) { $0.output.lowercased() })
+        }
+        // Longest first, so a shorter form inside a longer one cannot leave a piece of it behind.
+        for form in forms.sorted(by: { $0.count > $1.count }) where !form.isEmpty {
+            text = text.replacingOccurrences(of: form, with: "[redacted]")
         }
         return text
     }
