@@ -1,16 +1,25 @@
 import Synchronization
 
 /// A bounded queue between many producers and one consumer that takes elements in batches.
-/// A producer that finds it full waits until the consumer makes room: back-pressure, never loss.
+/// A producer that finds it full waits until the consumer makes room (back-pressure), for as
+/// long as it chooses to.
 package final class BatchQueue<Element: Sendable>: Sendable {
+    private struct WaitingProducer {
+        var id: UInt64
+        var element: Element
+        /// Resumed with true once the element is in, false when the producer gave up waiting.
+        var resume: CheckedContinuation<Bool, Never>
+    }
+
     private struct State {
         var buffer: [Element] = []
-        var waitingProducers: [(element: Element, resume: CheckedContinuation<Void, Never>)] = []
+        var waitingProducers: [WaitingProducer] = []
+        var nextProducerID: UInt64 = 0
         var waitingConsumer: CheckedContinuation<[Element]?, Never>?
         var finished = false
     }
 
-    private let capacity: Int
+    package let capacity: Int
     private let state = Mutex(State())
 
     package init(capacity: Int) {
@@ -26,24 +35,46 @@ package final class BatchQueue<Element: Sendable>: Sendable {
     /// Adds `element`, waiting while the queue is full. After `finish()` the element is still
     /// accepted, so nothing in flight during shutdown is lost.
     package func enqueue(_ element: Element) async {
+        _ = await enqueue(element, waitingAtMost: nil)
+    }
+
+    /// Adds `element`, waiting while the queue is full, but not longer than `bound` (nil: as long
+    /// as it takes). Returns false when the bound passed first; the element is then not queued.
+    package func enqueue(_ element: Element, waitingAtMost bound: Duration?) async -> Bool {
         let accepted: Bool = state.withLock { state in
             guard state.buffer.count < capacity || state.finished else { return false }
             Self.deliver(element, &state)
             return true
         }
-        if accepted { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let enqueuedNow: Bool = state.withLock { state in
+        if accepted { return true }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let waitingAs: UInt64? = state.withLock { state in
                 // The consumer may have made room since the first look.
                 if state.buffer.count < capacity {
                     Self.deliver(element, &state)
-                    return true
+                    return nil
                 }
-                state.waitingProducers.append((element, continuation))
-                return false
+                state.nextProducerID += 1
+                state.waitingProducers.append(WaitingProducer(id: state.nextProducerID, element: element, resume: continuation))
+                return state.nextProducerID
             }
-            if enqueuedNow { continuation.resume() }
+            guard let waitingAs else { return continuation.resume(returning: true) }
+            if let bound {
+                Task {
+                    try? await Task.sleep(for: bound)
+                    self.giveUp(waitingAs)
+                }
+            }
         }
+    }
+
+    /// A producer's bound passed: it leaves the line unless its element moved in meanwhile.
+    private func giveUp(_ id: UInt64) {
+        let producer: WaitingProducer? = state.withLock { state in
+            guard let index = state.waitingProducers.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waitingProducers.remove(at: index)
+        }
+        producer?.resume.resume(returning: false)
     }
 
     /// Adds `element` only if that needs no wait: false when the queue is full or producers are
@@ -107,7 +138,7 @@ package final class BatchQueue<Element: Sendable>: Sendable {
         while state.buffer.count < capacity, !state.waitingProducers.isEmpty {
             let producer = state.waitingProducers.removeFirst()
             state.buffer.append(producer.element)
-            producer.resume.resume()
+            producer.resume.resume(returning: true)
         }
         return batch
     }

@@ -8,10 +8,10 @@ import ServiceLifecycle
 /// Stores clicks in batches, one transaction each: the rows, the links' counters and the
 /// quarter-hour aggregates move together, so stats and counters always agree with the log.
 ///
-/// Recording only enqueues: the redirect never waits for the database unless the queue is full,
-/// and then it waits rather than drop a click. On graceful shutdown the writer stops waiting for
-/// more and writes everything queued before it returns.
-package final class ClickWriter: ClickRecorder, Service {
+/// Recording only enqueues: the redirect never waits for the database. When the queue is full,
+/// a caller may wait a bounded while for room; past it the click is dropped, counted and logged.
+/// On graceful shutdown the writer stops waiting for more and writes everything queued before it returns.
+package final class ClickWriter: Service {
     package static let defaultCapacity = 10_000
     package static let batchSize = 256
     /// A batch that keeps failing (disk full, database gone) is retried this often, then logged
@@ -28,7 +28,10 @@ package final class ClickWriter: ClickRecorder, Service {
     private let countedClicks = Counter(label: "clicktrail_clicks_counted_total")
     private let batchDuration = Timer(label: "clicktrail_click_batch_duration_seconds")
     private let batchErrors = Counter(label: "clicktrail_database_errors_total", dimensions: [("operation", "click_batch")])
-    private let droppedClicks = Counter(label: "clicktrail_clicks_dropped_total")
+    private let droppedAfterFailures = Counter(label: "clicktrail_clicks_dropped_total", dimensions: [("reason", "write_failed")])
+    private let droppedForRoom = Counter(label: "clicktrail_clicks_dropped_total", dimensions: [("reason", "queue_full")])
+    /// A full queue drops many clicks a second: one log line per interval says how many.
+    private let queueFullLog = RateLimitedCount(interval: .seconds(10))
 
     package init(database: AppDatabase, capacity: Int = defaultCapacity, logger: Logger = Logger(label: "clicktrail.click-writer")) {
         self.queue = BatchQueue(capacity: capacity)
@@ -41,8 +44,19 @@ package final class ClickWriter: ClickRecorder, Service {
         queue.depth
     }
 
-    package func record(_ click: ClickRecord) async {
-        await queue.enqueue(PendingClick(click: click, confirmation: nil))
+    /// Queues `click`, waiting for room while the queue is full, at most `bound` (nil: as long
+    /// as it takes). Returns false when the bound passed: the click is dropped, counted in
+    /// `clicktrail_clicks_dropped_total{reason="queue_full"}` and logged.
+    @discardableResult
+    package func record(_ click: ClickRecord, waitingAtMost bound: Duration? = nil) async -> Bool {
+        if await queue.enqueue(PendingClick(click: click, confirmation: nil), waitingAtMost: bound) { return true }
+        droppedForRoom.increment()
+        if let dropped = queueFullLog.add() {
+            logger.error(
+                "clicks dropped: the click queue stayed full (is the database failing?)",
+                metadata: ["dropped": "\(dropped)", "capacity": "\(queue.capacity)"])
+        }
+        return false
     }
 
     /// Records `click` if that needs no wait; false when the queue is full and the caller has
@@ -111,7 +125,7 @@ package final class ClickWriter: ClickRecorder, Service {
             }
         }
         logger.critical("click batch dropped after repeated failures", metadata: ["clicks": "\(batch.count)"])
-        droppedClicks.increment(by: batch.count)
+        droppedAfterFailures.increment(by: batch.count)
         for pending in batch {
             pending.confirm(.failed)
         }

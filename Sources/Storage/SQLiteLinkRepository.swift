@@ -79,11 +79,27 @@ package struct SQLiteLinkRepository: LinkRepository {
         }
     }
 
+    /// Deletes the link with its clicks and aggregates. The raw clicks go first, in batches of
+    /// their own transactions, so that a link with millions of clicks never holds the database's
+    /// one writer (and with it every redirect's click batch) for one long transaction.
     package func delete(slug: String) async throws -> Bool {
-        try await database.writer.write { db in
-            try LinkRecord.filter(LinkRecord.Columns.slug == slug).deleteAll(db) > 0
+        guard let id = try await database.writer.read({ db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM link WHERE slug = ?", arguments: [slug])
+        }) else { return false }
+        while try await database.writer.write({ db in
+            try db.execute(
+                sql: "DELETE FROM click WHERE id IN (SELECT id FROM click WHERE link_id = ? LIMIT ?)",
+                arguments: [id, Self.clickDeletionBatch])
+            return db.changesCount == Self.clickDeletionBatch
+        }) {}
+        // Clicks that arrived meanwhile and the aggregates go with the link, by cascade.
+        return try await database.writer.write { db in
+            try LinkRecord.filter(LinkRecord.Columns.id == id).deleteAll(db) > 0
         }
     }
+
+    /// Rows per transaction when a link's clicks are deleted: a few milliseconds of writing each.
+    package static let clickDeletionBatch = 5_000
 
     /// Runs a write, turning the unique index's refusal into the domain's "slug taken".
     private static func refusingTakenSlug(_ slug: String, _ write: () throws -> Void) throws {

@@ -19,9 +19,9 @@ import Testing
             await queue.enqueue(3)
             done.withLock { $0 = true }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // The producer is in line once the depth counts its element.
+        while queue.depth < 3 { await Task.yield() }
         #expect(done.withLock { $0 } == false)
-        #expect(queue.depth == 3)
         #expect(await queue.nextBatch(maxCount: 10) == [1, 2])
         await producer.value
         #expect(done.withLock { $0 })
@@ -31,7 +31,6 @@ import Testing
     @Test func aWaitingConsumerWakesForTheNextElement() async {
         let queue = BatchQueue<String>(capacity: 10)
         let consumer = Task { await queue.nextBatch(maxCount: 10) }
-        try? await Task.sleep(for: .milliseconds(20))
         await queue.enqueue("hit")
         #expect(await consumer.value == ["hit"])
     }
@@ -45,7 +44,6 @@ import Testing
         #expect(await queue.nextBatch(maxCount: 10) == nil)
         let waiting = BatchQueue<Int>(capacity: 10)
         let consumer = Task { await waiting.nextBatch(maxCount: 10) }
-        try? await Task.sleep(for: .milliseconds(20))
         waiting.finish()
         #expect(await consumer.value == nil)
     }
@@ -67,8 +65,27 @@ import Testing
     @Test func tryingToEnqueueHandsStraightToAWaitingConsumer() async {
         let queue = BatchQueue<Int>(capacity: 1)
         let consumer = Task { await queue.nextBatch(maxCount: 10) }
-        try? await Task.sleep(for: .milliseconds(20))
         #expect(queue.tryEnqueue(7))
         #expect(await consumer.value == [7])
+    }
+
+    /// The redirect waits a short while for room, then gives up: the element is not queued.
+    @Test func aBoundedWaitGivesUpWhenNoRoomComes() async {
+        let queue = BatchQueue<Int>(capacity: 1)
+        await queue.enqueue(1)
+        #expect(await queue.enqueue(2, waitingAtMost: .milliseconds(20)) == false)
+        #expect(queue.depth == 1)
+        #expect(await queue.nextBatch(maxCount: 10) == [1])
+        #expect(queue.depth == 0)
+    }
+
+    @Test func aBoundedWaitSucceedsWhenRoomComesInTime() async {
+        let queue = BatchQueue<Int>(capacity: 1)
+        await queue.enqueue(1)
+        let producer = Task { await queue.enqueue(2, waitingAtMost: .seconds(30)) }
+        while queue.depth < 2 { await Task.yield() }
+        #expect(await queue.nextBatch(maxCount: 10) == [1])
+        #expect(await producer.value)
+        #expect(await queue.nextBatch(maxCount: 10) == [2])
     }
 }

@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import ServiceLifecycle
 import Storage
+import Synchronization
 import Testing
 
 @Suite struct OutboxRepositoryTests {
@@ -80,6 +81,53 @@ import Testing
         let attempts = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT attempts FROM ga_outbox ORDER BY id") }
         // A dead letter was never attempted.
         #expect(attempts == [1, 1, 0, 1])
+        // Once settled, the visitor's GA identifiers go; the state, times and error stay.
+        let payloadSizes = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT length(payload) FROM ga_outbox ORDER BY id") }
+        #expect(payloadSizes.prefix(3) == [0, 0, 0])
+        #expect(payloadSizes[3] > 0)
+        let errors = try await database.writer.read { db in try String?.fetchAll(db, sql: "SELECT last_error FROM ga_outbox ORDER BY id") }
+        #expect(errors[1] == "GA answered 400: bad")
+    }
+
+    /// `/metrics` is unauthenticated and scraped often: its outbox figures must not grow with the
+    /// outbox, which keeps settled events for the whole retention period.
+    @Test func countsAreKeptNotCountedAndAgreeWithTheRows() async throws {
+        let database = try AppDatabase.inMemory()
+        try await database.writer.write { db in
+            for index in 0..<3_000 {
+                let state = ["queued", "sent", "sent", "failed", "dead"][index % 5]
+                try db.execute(
+                    sql: """
+                        INSERT INTO ga_outbox (click_id, event, payload, occurred_at, created_at, state, next_attempt_at)
+                        VALUES (NULL, 'page_view', x'7b7d', ?, 0, ?, 0)
+                        """,
+                    arguments: [1_000 + index, state])
+            }
+            try db.execute(sql: "UPDATE ga_outbox SET state = 'sent' WHERE id IN (1, 6)")
+            try db.execute(sql: "DELETE FROM ga_outbox WHERE state = 'dead' AND id <= 100")
+        }
+        let statements = Mutex<[String]>([])
+        try await database.writer.write { db in db.trace { event in statements.withLock { $0.append("\(event)") } } }
+        let counts = try await SQLiteOutboxRepository(database: database).counts()
+        try await database.writer.write { db in db.trace(options: [], nil) }
+
+        let expected = try await database.writer.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM ga_outbox GROUP BY state").map {
+                ($0["state"] as String, $0["n"] as Int)
+            })
+        }
+        #expect(counts.queued == expected["queued"] && counts.sent == expected["sent"])
+        #expect(counts.failed == expected["failed"] && counts.dead == expected["dead"])
+        #expect(counts.queued == 598 && counts.dead == 580)
+        #expect(counts.oldestQueued == Date(epochMillis: 1_010))
+        let read = statements.withLock { $0 }.filter { $0.hasPrefix("SELECT") }
+        #expect(read.count == 2)
+        for statement in read {
+            let plan = try await database.writer.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + statement).map { $0["detail"] as String }
+            }
+            #expect(!plan.contains { $0.split(separator: " ").prefix(2) == ["SCAN", "ga_outbox"] }, "\(statement): \(plan)")
+        }
     }
 }
 

@@ -24,10 +24,10 @@ struct ClickIntake: Sendable {
         return link
     }
 
-    /// Queues the click and returns at once (the redirect never waits for the database or GA),
-    /// unless the writer's queue is full: then it waits for room rather than lose the click.
-    func record(_ click: ClickRecord) async {
-        await writer.record(click)
+    /// Queues the click, waiting at most `bound` for room when the writer's queue is full; a
+    /// click that finds no room by then is dropped (counted and logged by the writer).
+    func record(_ click: ClickRecord, waitingAtMost bound: Duration) async {
+        await writer.record(click, waitingAtMost: bound)
     }
 
     /// Queues the click if that needs no wait; false when the queue is full.

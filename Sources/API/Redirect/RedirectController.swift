@@ -6,17 +6,13 @@ import Logging
 
 /// `GET|HEAD /go/{slug}` in the router: redirect at once, classify the hit, hand it to the click
 /// writer (SPEC §5). Most hits never get here — `RedirectFastPath` answers them on the event
-/// loop — only those it cannot: a slug not in memory yet, an unknown one, a full writer queue,
-/// pipelined requests behind another route's.
+/// loop — only those it cannot: a slug not in memory yet, an unknown one, a full writer queue
+/// (waited for a bounded while here), pipelined requests behind another route's.
 struct RedirectController {
     let redirector: Redirector
 
     /// The route's pattern as the router reports it: the label of its metrics and log lines.
     static let route = "/go/{slug}"
-
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        [route: [.get, .head]]
-    }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("go/{slug}", use: redirect)
@@ -34,7 +30,7 @@ struct RedirectController {
         }
         guard let link else { return redirector.notFound(request) }
         let (response, click) = redirector.redirect(request, to: link, peerAddress: { context.peerAddress })
-        await redirector.intake.record(click)
+        await redirector.record(click)
         return Response(status: response.status, headers: response.headerFields)
     }
 }

@@ -17,7 +17,7 @@ import NIOHTTPTypes
 /// It answers only what it can without waiting, and passes everything else on to the router
 /// unchanged: a slug not in memory yet (the router's lookup fills the cache), an unknown or
 /// inactive one (the router has the fallback and 404 page), a full click queue (the router's
-/// route waits for room: back-pressure, never a lost click), `Connection: close`, any other path
+/// route waits a bounded while for room), `Connection: close`, any other path
 /// or method, and any request that arrives while one passed on is still unanswered (answers
 /// must leave in request order when a client pipelines).
 final class RedirectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
@@ -90,7 +90,7 @@ final class RedirectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let started = ContinuousClock.now
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
         var (response, click) = redirector.redirect(request, to: link, peerAddress: { context.channel.remoteAddress?.ipAddress })
-        guard redirector.intake.tryRecord(click) else { return false }
+        guard redirector.tryRecord(click) else { return false }
         response.headerFields[.contentLength] = "0"
         response.headerFields[.date] = date.now()
         response.headerFields[.server] = serverName

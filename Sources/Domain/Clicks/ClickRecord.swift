@@ -18,9 +18,3 @@ public struct ClickRecord: Sendable, Equatable {
         self.visitor = visitor
     }
 }
-
-/// Takes clicks to be stored. Recording may wait when the store falls behind (back-pressure),
-/// but never fails the caller: storage errors are the recorder's to handle.
-public protocol ClickRecorder: Sendable {
-    func record(_ click: ClickRecord) async
-}
