@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import Storage
@@ -31,9 +32,12 @@ package func buildApplication(
 ) throws -> some ApplicationProtocol {
     AppMetrics.bootstrap()
     let links = CachedLinkRepository(SQLiteLinkRepository(database: dependencies.database))
+    let intake = ClickIntake(
+        links: links,
+        classifier: HitClassifier(bots: dependencies.botMatcher, customTags: configuration.customTags),
+        writer: dependencies.clickWriter, forwardsToGA: configuration.ga != nil)
     let redirector = Redirector(
-        intake: clickIntake(links: links, configuration: configuration, dependencies: dependencies),
-        customTags: configuration.customTags, siteHosts: configuration.siteHosts,
+        intake: intake, customTags: configuration.customTags, siteHosts: configuration.siteHosts,
         trustedProxies: configuration.trustedProxies, fallbackURL: configuration.fallbackURL,
         visitorCookies: configuration.ga.map {
             VisitorCookies(
@@ -42,7 +46,8 @@ package func buildApplication(
         })
     let ledger = RequestLedger()
     let router = try buildRouter(
-        configuration: configuration, dependencies: dependencies, links: links, redirector: redirector, ledger: ledger)
+        configuration: configuration, dependencies: dependencies, links: links, intake: intake, redirector: redirector,
+        ledger: ledger)
     var services: [any Service] = []
     if let ga = configuration.ga {
         services.append(
@@ -54,22 +59,27 @@ package func buildApplication(
     // Last in, first to stop: a purge in progress ends at its current batch.
     services.append(ClickRetention(database: dependencies.database, retentionDays: configuration.retentionDays, logger: logger))
     let serverName = "clicktrail"
+    let timeouts = ConnectionGuard.Timeouts(idle: configuration.idleTimeout, header: configuration.headerTimeout)
     return Application(
         router: router,
-        // One fast path per connection, made when the connection opens.
+        // Per connection, made when it opens: the guard sees every request and answer, the fast
+        // path's included, so it comes first.
         server: .http1(
             configuration: .init(
                 additionalChannelHandlers: [
-                    RedirectFastPath(redirector: redirector, ledger: ledger, logger: logger, serverName: serverName)
+                    ConnectionGuard(timeouts: timeouts, logger: logger),
+                    RedirectFastPath(redirector: redirector, ledger: ledger, logger: logger, serverName: serverName),
                 ])),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: serverName,
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
         services: services,
         logger: logger)
 }
 
 func buildRouter(
     configuration: AppConfiguration, dependencies: AppDependencies, links: CachedLinkRepository<SQLiteLinkRepository>,
-    redirector: Redirector, ledger: RequestLedger
+    intake: ClickIntake, redirector: Redirector, ledger: RequestLedger
 ) throws -> Router<AppRequestContext> {
     let database = dependencies.database
     let leads = SQLiteLeadRepository(database: database)
@@ -78,13 +88,8 @@ func buildRouter(
     // the problem middleware: it sees the status the client gets.
     router.add(middleware: RequestLedgerMiddleware(ledger: ledger))
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: MethodNotAllowedMiddleware(
-        allowed: [
-            HealthController.allowedMethods, LinkController<CachedLinkRepository<SQLiteLinkRepository>>.allowedMethods,
-            RedirectController.allowedMethods, RPCController.allowedMethods, LeadController.allowedMethods,
-            GtagDefaultController.allowedMethods, OutboxStatsController.allowedMethods, StatsController.allowedMethods,
-            ClickExportController.allowedMethods, MetricsController.allowedMethods,
-        ].reduce(into: [:]) { all, routes in all.merge(routes) { $1 } }))
+    let routes = RouteTable()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
 
     HealthController(database: database, openAPIDocument: try APIDocuments.openAPI()).addRoutes(to: router)
     MetricsController(registry: AppMetrics.registry, clickWriter: dependencies.clickWriter, outbox: SQLiteOutboxRepository(database: database))
@@ -101,35 +106,16 @@ func buildRouter(
     ClickExportController(clickLog: SQLiteClickLogRepository(database: database), links: links).addRoutes(to: api)
 
     let rpc = router.group("rpc").add(middleware: authentication).group(context: AuthenticatedContext.self)
-    RPCController(
-        dispatcher: try ingestDispatcher(configuration: configuration, dependencies: dependencies, intake: redirector.intake, leads: leads)
-    ).addRoutes(to: rpc)
+    RPCController(dispatcher: try ingestDispatcher(configuration: configuration, dependencies: dependencies, intake: intake, leads: leads))
+        .addRoutes(to: rpc)
+    routes.fill(from: router)
     return router
 }
 
-/// The JSON-RPC methods the service answers and their parameters, for checking `openrpc.json` against them.
-package func ingestMethodParameters(configuration: AppConfiguration, dependencies: AppDependencies) throws -> [String: [String]] {
-    let database = dependencies.database
-    let links = CachedLinkRepository(SQLiteLinkRepository(database: database))
-    let intake = clickIntake(links: links, configuration: configuration, dependencies: dependencies)
-    return try ingestDispatcher(
-        configuration: configuration, dependencies: dependencies, intake: intake, leads: SQLiteLeadRepository(database: database)
-    ).methodParameters
-}
-
-/// The one path of every hit, shared by `/go/` and `clicks.ingest`.
-func clickIntake(
-    links: CachedLinkRepository<SQLiteLinkRepository>, configuration: AppConfiguration, dependencies: AppDependencies
-) -> ClickIntake {
-    ClickIntake(
-        links: links, classifier: HitClassifier(bots: dependencies.botMatcher, customTags: configuration.customTags),
-        writer: dependencies.clickWriter, forwardsToGA: configuration.ga != nil)
-}
-
-/// Every JSON-RPC method of SPEC §9 over the service's storage.
+/// Every JSON-RPC method the service answers, over its storage.
 func ingestDispatcher(
     configuration: AppConfiguration, dependencies: AppDependencies, intake: ClickIntake, leads: some LeadRepository
-) throws -> RPCDispatcher<IngestCall> {
+) throws -> RPCDispatcher {
     let database = dependencies.database
     let methods =
         ClickMethods(intake: intake, siteHosts: configuration.siteHosts, customTags: configuration.customTags).methods

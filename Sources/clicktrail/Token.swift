@@ -33,7 +33,7 @@ struct Token: AsyncParsableCommand {
             for scope in scopes where Scope(rawValue: scope) == nil {
                 throw ValidationError("unknown scope '\(scope)'")
             }
-            guard TokenLifetime.seconds(ttl) != nil else {
+            guard DurationText.seconds(ttl) != nil else {
                 throw ValidationError("--ttl must be a positive number followed by s, m, h or d, like 30d")
             }
         }
@@ -43,7 +43,7 @@ struct Token: AsyncParsableCommand {
             let keys = try AdminKeyFile.keys(for: configuration).keys
             let authority = await TokenAuthority(keySet: keys)
             let token = try await authority.mint(
-                scopes: scopes.compactMap(Scope.init(rawValue:)), subject: sub, lifetime: TokenLifetime.seconds(ttl) ?? 0)
+                scopes: scopes.compactMap(Scope.init(rawValue:)), subject: sub, lifetime: DurationText.seconds(ttl) ?? 0)
             print(token)
         }
     }

@@ -31,6 +31,13 @@ package struct AppConfiguration: Sendable {
     package var logFormat: LogFormat = .text
     /// `CLICKTRAIL_RETENTION_DAYS`: raw click rows older than this are deleted; aggregates stay.
     package var retentionDays: Int = 395
+    /// `CLICKTRAIL_IDLE_TIMEOUT`: a connection with no request (or a stalled request body) this long is closed.
+    /// Longer than a reverse proxy's usual upstream keep-alive (60 s), so the proxy closes first.
+    package var idleTimeout: Duration = .seconds(75)
+    /// `CLICKTRAIL_HEADER_TIMEOUT`: a request's head must be complete this long after its first byte.
+    package var headerTimeout: Duration = .seconds(15)
+    /// `CLICKTRAIL_MAX_CONNECTIONS`: connections beyond this wait in the listen backlog.
+    package var maxConnections: Int = AppConfiguration.defaultMaxConnections()
     /// Settings that are legal but probably not what the operator meant, to log at start-up.
     package var warnings: [String] = []
 
@@ -106,6 +113,18 @@ package struct AppConfiguration: Sendable {
             }
             configuration.retentionDays = number
         }
+        if let text = value("CLICKTRAIL_IDLE_TIMEOUT") {
+            configuration.idleTimeout = try duration(text, name: "CLICKTRAIL_IDLE_TIMEOUT")
+        }
+        if let text = value("CLICKTRAIL_HEADER_TIMEOUT") {
+            configuration.headerTimeout = try duration(text, name: "CLICKTRAIL_HEADER_TIMEOUT")
+        }
+        if let text = value("CLICKTRAIL_MAX_CONNECTIONS") {
+            guard let number = Int(text), (1...1_000_000).contains(number) else {
+                throw ConfigurationError("CLICKTRAIL_MAX_CONNECTIONS must be a whole number from 1 to 1000000, not '\(text)'")
+            }
+            configuration.maxConnections = number
+        }
         if let hosts = value("CLICKTRAIL_SITE_HOSTS") {
             do {
                 configuration.siteHosts = try SiteHosts(parsing: hosts)
@@ -160,6 +179,21 @@ package struct AppConfiguration: Sendable {
 }
 
 extension AppConfiguration {
+    static func duration(_ text: String, name: String) throws(ConfigurationError) -> Duration {
+        guard let seconds = DurationText.seconds(text) else {
+            throw ConfigurationError("\(name) must be a duration such as 30s, 5m or 1h, not '\(text)'")
+        }
+        return .seconds(seconds)
+    }
+
+    /// Room for every connection within the process's open-file limit, keeping some descriptors
+    /// for the database, logs and GA; at most 10,000.
+    static func defaultMaxConnections() -> Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < 1_000_000 else { return 10_000 }
+        return max(16, min(10_000, Int(limit.rlim_cur) - 128))
+    }
+
     /// Query parameter names: no control characters, separators or spaces, and none of the
     /// standard lead parameters (those have their own fields).
     static func customTags(_ text: String) throws(ConfigurationError) -> Set<String> {

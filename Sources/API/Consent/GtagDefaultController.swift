@@ -6,10 +6,6 @@ import Hummingbird
 struct GtagDefaultController {
     let consents: any ConsentRepository
 
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        ["/api/v1/consent/gtag-default": [.get, .head]]
-    }
-
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("consent/gtag-default", use: snippet)
     }

@@ -7,10 +7,6 @@ struct HealthController {
     let database: AppDatabase
     let openAPIDocument: ByteBuffer
 
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        ["/healthz": [.get, .head], "/readyz": [.get, .head], "/openapi.yaml": [.get, .head]]
-    }
-
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("healthz") { _, _ in HealthStatus(status: "ok") }
         router.get("readyz") { _, _ in

@@ -72,13 +72,20 @@ package struct Problem: HTTPResponseError, Sendable {
     }
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
+        let (head, body) = encoded()
+        return Response(status: head.status, headers: head.headerFields, body: .init(byteBuffer: body))
+    }
+
+    /// The answer's head (without `Content-Length`) and body, also for answers written below the router.
+    func encoded() -> (head: HTTPResponse, body: ByteBuffer) {
         var body = ["type": type, "title": title, "status": Int(status.code), "detail": detail] as [String: any Sendable]
         if let errors {
             body["errors"] = errors.map { ["field": $0.field, "message": $0.message] }
         }
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        // Strings, numbers and arrays of them always serialise.
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
         var fields = headers
         fields[.contentType] = "application/problem+json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return (HTTPResponse(status: status, headerFields: fields), ByteBuffer(bytes: data))
     }
 }

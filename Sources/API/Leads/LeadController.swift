@@ -5,10 +5,6 @@ import Hummingbird
 struct LeadController {
     let leads: any LeadRepository
 
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        ["/api/v1/leads": [.get, .head, .delete]]
-    }
-
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("leads", use: list)
         group.delete("leads", use: erase)

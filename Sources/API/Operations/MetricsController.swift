@@ -21,10 +21,6 @@ struct MetricsController {
     private static let oldestQueuedAge = Gauge(label: "clicktrail_outbox_oldest_queued_age_seconds")
     private static let scrapeErrors = Counter(label: "clicktrail_database_errors_total", dimensions: [("operation", "metrics")])
 
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        ["/metrics": [.get, .head]]
-    }
-
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("metrics") { _, _ in try await self.exposition() }
     }

@@ -11,10 +11,6 @@ struct ClickExportController {
     /// Rows per database read and per write to the connection (a few hundred kB).
     static let pageSize = 1_000
 
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        ["/api/v1/clicks": [.get, .head]]
-    }
-
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("clicks", use: export)
     }

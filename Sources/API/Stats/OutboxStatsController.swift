@@ -7,10 +7,6 @@ import Hummingbird
 struct OutboxStatsController {
     let outbox: any OutboxRepository
 
-    static var allowedMethods: [String: [HTTPRequest.Method]] {
-        ["/api/v1/stats/outbox": [.get, .head]]
-    }
-
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("stats/outbox", use: counts)
     }

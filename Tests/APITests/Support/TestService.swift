@@ -6,7 +6,11 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Storage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The real application on a loopback port over an in-memory database, with two admin keys.
 enum TestService {
@@ -44,6 +48,55 @@ enum TestService {
         try await app.test(.live) { client in
             try await body(TestAPI(client: client, authority: authority, database: database))
         }
+    }
+}
+
+extension TestService {
+    /// Runs the application exactly as `serve` does, on a free loopback port, for settings that
+    /// HummingbirdTesting's live mode drops (its `with(address:)` forgets the connection cap).
+    static func runServing(configuration: AppConfiguration, _ body: @Sendable (_ port: Int) async throws -> Void) async throws {
+        AppMetrics.bootstrap()
+        let database = try AppDatabase.inMemory()
+        var logger = Logger(label: "clicktrail-test")
+        logger.logLevel = .warning
+        let dependencies = AppDependencies(
+            database: database, tokenAuthority: await TokenAuthority(keySet: try AdminKeySet(keys: [signingKey])),
+            botMatcher: try botMatcher.get(), clickWriter: ClickWriter(database: database, logger: logger))
+        var configuration = configuration
+        configuration.host = "127.0.0.1"
+        configuration.port = try freePort()
+        let app = try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
+        let group = ServiceGroup(services: [app], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            // Ready when it accepts a connection.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while (try? RawSocket(port: configuration.port)) == nil {
+                guard ContinuousClock.now < deadline else { throw TestFailure("the service did not start") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await body(configuration.port)
+            await group.triggerGracefulShutdown()
+            try await tasks.next()
+        }
+    }
+
+    /// A port nothing listens on right now, as the kernel hands them out.
+    private static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw TestFailure("no free port: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

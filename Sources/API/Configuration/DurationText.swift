@@ -1,7 +1,7 @@
 import Foundation
 
-/// Parses a token lifetime such as `30d` or `90m`.
-package enum TokenLifetime {
+/// A duration as operators write it: a whole number and a unit, `45s`, `90m`, `12h`, `30d`.
+package enum DurationText {
     private static let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
 
     package static func seconds(_ text: String) -> TimeInterval? {
