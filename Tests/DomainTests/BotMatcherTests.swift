@@ -44,6 +44,27 @@ import Testing
         #expect(!matcher.isBot(Self.browser))
     }
 
+    /// The model slot before an Android build id is the maker's; a bot's name after it, or in a
+    /// slot without a build id, still counts.
+    @Test func anAndroidModelNameBeforeItsBuildIdIsNotReadForBotWords() throws {
+        let matcher = try BotMatcher(signatures: ["spider", "catchpoint"], expressions: [.init(pattern: "bot\\b", scope: .anywhere)])
+        let engine = "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
+        #expect(!matcher.isBot("Mozilla/5.0 (Linux; Android 7.0; Spider Build/NRD90M) \(engine)"))
+        #expect(!matcher.isBot("Mozilla/5.0 (Linux; U; Android 4.2.2; en-us; ROBOT Build/JDQ39) \(engine)"))
+        #expect(matcher.isBot("Mozilla/5.0 (Linux; Android 8.0; Pixel 2 Build/OPD3; Storebot-Google/1.0) \(engine)"))
+        #expect(matcher.isBot("Mozilla/5.0 (Linux; U; Android 4.0.2; en-us; Catchpoint) \(engine)"))
+        #expect(matcher.isBot("Mozilla/5.0 (Linux; Android 7.0; Spider Build/NRD90M) \(engine) spider"))
+    }
+
+    @Test func anAppOnAPhoneOrATVIsJudgedOnlyBySignatures() throws {
+        let matcher = try BotMatcher(signatures: ["crawler"], expressions: [.init(pattern: "^[^ ]{50,}$", scope: .anywhere), .init(pattern: "manager", scope: .anywhere)])
+        #expect(!matcher.isBot("FBAN/FBIOS;FBAV/420.0.0.32.103;FBBV/522155468;FBDV/iPhone13,2;FBMD/iPhone;FBSN/iOS;FBSV/16.6"))
+        #expect(!matcher.isBot("Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/79.0 Safari/537.36 WebAppManager"))
+        #expect(matcher.isBot("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/79.0 Safari/537.36 WebAppManager"))
+        #expect(matcher.isBot("FBAN/FBIOS;FBAV/420.0;FBDV/iPhone13,2 crawler"))
+        #expect(matcher.isBot("a_server_client_with_a_very_long_user_agent_without_any_spaces/1.0"))
+    }
+
     @Test func expressionsWithoutALiteralAreStillApplied() throws {
         let matcher = try BotMatcher(signatures: [], expressions: [.init(pattern: #"^[^ ]{20,}$"#, scope: .anywhere)])
         #expect(matcher.isBot("aaaaaaaaaaaaaaaaaaaaaaaaa"))

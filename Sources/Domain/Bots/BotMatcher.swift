@@ -90,8 +90,17 @@ public struct BotMatcher: Sendable {
     }
 
     private func evaluate(_ userAgent: String) -> Bool {
-        let bytes = Self.lowercasedASCII(Array(userAgent.utf8))
+        var original = Array(userAgent.utf8)
+        var bytes = Self.lowercasedASCII(original)
         guard bytes.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return true }
+        let browserShaped = BrowserShape.isCompleteBrowser(bytes)
+        var text = userAgent
+        if browserShaped, let model = BrowserShape.androidModel(in: bytes) {
+            // A phone's model name is the maker's choice, not the visitor's: no rule reads it.
+            bytes.replaceSubrange(model, with: repeatElement(UInt8(ascii: " "), count: model.count))
+            original.replaceSubrange(model, with: repeatElement(UInt8(ascii: " "), count: model.count))
+            text = String(decoding: original, as: UTF8.self)
+        }
 
         var signatureFound = false
         var candidates: [Int] = []
@@ -105,17 +114,16 @@ public struct BotMatcher: Sendable {
             return true
         }
         if signatureFound { return true }
+        // The lists' expressions are tuned on browsers and on servers' clients; an app on a phone
+        // or a TV speaks neither's format, and only the signatures' explicit words judge it.
+        if BrowserShape.isAppOnADevice(bytes, completeBrowser: browserShaped) { return false }
 
-        var browserShaped: Bool?
         for index in candidates {
             let rule = rules[index]
-            if rule.scope == .outsideBrowsers {
-                if browserShaped == nil { browserShaped = BrowserShape.isCompleteBrowser(bytes) }
-                if browserShaped == true { continue }
-            }
-            if matches(rule, userAgent) { return true }
+            if rule.scope == .outsideBrowsers, browserShaped { continue }
+            if matches(rule, text) { return true }
         }
-        if let literalFree, Self.firstMatch(literalFree, in: userAgent) != nil { return true }
+        if let literalFree, Self.firstMatch(literalFree, in: text) != nil { return true }
         return false
     }
 
