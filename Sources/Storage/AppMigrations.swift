@@ -1,6 +1,7 @@
 import GRDB
 
-/// Schema history. A shipped migration is never edited: add a new one.
+/// Schema history. A shipped migration is never edited (add a new one), and none calls the
+/// application's code, which changes after it ships: each is plain SQL or GRDB's schema builder.
 enum AppMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -148,7 +149,21 @@ enum AppMigrations {
                     PRIMARY KEY (link_id, bucket_start, utm_source, utm_medium, utm_campaign)
                 ) WITHOUT ROWID;
                 """)
-            try ClickAggregates.backfillFromRawClicks(db)
+            // Back-fill from the raw clicks logged before these tables existed. Counted clicks
+            // always have an internal referer; its path starts at the first `/` after `://`.
+            try db.execute(sql: """
+                INSERT INTO click_referer_bucket (link_id, bucket_start, path, counted)
+                    SELECT link_id, occurred_at - (occurred_at % 900000 + 900000) % 900000,
+                        CASE WHEN instr(referer, ':') = 0 OR instr(substr(referer, instr(referer, ':') + 3), '/') = 0 THEN '/'
+                            ELSE substr(substr(referer, instr(referer, ':') + 3), instr(substr(referer, instr(referer, ':') + 3), '/'))
+                        END,
+                        COUNT(*)
+                    FROM click WHERE counted = 1 AND referer IS NOT NULL GROUP BY 1, 2, 3;
+                INSERT INTO click_source_bucket (link_id, bucket_start, utm_source, utm_medium, utm_campaign, counted)
+                    SELECT link_id, occurred_at - (occurred_at % 900000 + 900000) % 900000,
+                        utm_source, COALESCE(utm_medium, ''), COALESCE(utm_campaign, ''), COUNT(*)
+                    FROM click WHERE counted = 1 AND utm_source IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+                """)
         }
         migrator.registerMigration("v6-outbox-counts-and-settled-payloads") { db in
             // Events per state, kept by triggers in the transaction that changes a row: the

@@ -10,13 +10,11 @@ struct ClickAggregates {
     private var referers: [RefererKey: Int] = [:]
     private var sources: [SourceKey: Int] = [:]
 
-    static let dayMillis: Int64 = 86_400_000
-
     mutating func add(_ click: ClickRecord) {
         let verdict = click.verdict
-        let millis = EpochMillis.from(click.occurredAt)
-        let quarter = QuarterHour.start(of: millis)
-        let day = millis - ((millis % Self.dayMillis) + Self.dayMillis) % Self.dayMillis
+        let millis = click.occurredAt.epochMillis
+        let quarter = AggregateBucket.quarterHourStart(of: millis)
+        let day = AggregateBucket.dayStart(of: millis)
         buckets[BucketKey(linkID: click.linkID, start: quarter, reason: verdict.reason.rawValue, refererClass: verdict.refererClass.rawValue), default: 0] += 1
         days[DayKey(linkID: click.linkID, start: day), default: Totals()].add(counted: verdict.counted)
         guard verdict.counted else { return }
@@ -63,28 +61,6 @@ struct ClickAggregates {
         for (key, counted) in sources {
             try addToSource.execute(arguments: [key.linkID, key.start, key.source, key.medium, key.campaign, counted])
         }
-    }
-
-    /// For databases that logged clicks before these aggregates existed (migration v5).
-    static func backfillFromRawClicks(_ db: Database) throws {
-        var aggregates = ClickAggregates()
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT link_id, occurred_at, referer, utm_source, utm_medium, utm_campaign FROM click
-            WHERE counted = 1 AND (referer_class = 'internal' OR utm_source IS NOT NULL)
-            """)
-        while let row = try rows.next() {
-            let millis: Int64 = row["occurred_at"]
-            let key = (linkID: row["link_id"] as Int64, start: QuarterHour.start(of: millis))
-            if let referer: String = row["referer"] {
-                aggregates.referers[RefererKey(linkID: key.linkID, start: key.start, path: Referer.path(ofStored: referer)), default: 0] += 1
-            }
-            if let source: String = row["utm_source"] {
-                let sourceKey = SourceKey(
-                    linkID: key.linkID, start: key.start, source: source, medium: row["utm_medium"] ?? "", campaign: row["utm_campaign"] ?? "")
-                aggregates.sources[sourceKey, default: 0] += 1
-            }
-        }
-        try aggregates.write(db)
     }
 
     private struct Totals {

@@ -51,7 +51,7 @@ package struct ClickRetention: Service {
     /// Deletes everything older than the period before `now`; answers how many clicks and
     /// outbox events went. Stops early on graceful shutdown: the next start finishes the job.
     package func purge(now: Date) async throws -> (clicks: Int, outboxEvents: Int) {
-        let cutoff = EpochMillis.from(now) - Int64(retention.components.seconds) * 1000
+        let cutoff = now.epochMillis - Int64(retention.components.seconds) * 1000
         let clicks = try await deleteInBatches(
             sql: "DELETE FROM click WHERE id IN (SELECT id FROM click WHERE occurred_at < ? ORDER BY occurred_at LIMIT ?)", cutoff)
         deleted.increment(by: clicks)

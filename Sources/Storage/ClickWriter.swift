@@ -140,11 +140,9 @@ package final class ClickWriter: Service {
         // batch, not a subquery per row: the transaction keeps the answer true until commit.
         let linkIDs = Array(Set(clicks.map(\.linkID)))
         let existingLinks = try Set(Int64.fetchAll(db, SQLRequest<Int64>(literal: "SELECT id FROM link WHERE id IN \(linkIDs)")))
+        let columns = ["link_id", "occurred_at", "referer", "referer_class", "counted", "reason"] + LeadSourceColumns.names + ["ga_status"]
         let insertClick = try db.cachedStatement(sql: """
-            INSERT INTO click (link_id, occurred_at, referer, referer_class, counted, reason,
-                utm_source, utm_medium, utm_campaign, utm_term, utm_content, gclid, aclk, msclkid, twclid, fbclid,
-                custom, ga_status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO click (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
             """)
         var stored: [(id: Int64, gaStatus: GAStatus)?] = []
         var aggregates = ClickAggregates()
@@ -155,7 +153,7 @@ package final class ClickWriter: Service {
             }
             let verdict = click.verdict
             var arguments: StatementArguments = [
-                click.linkID, EpochMillis.from(click.occurredAt), verdict.referer, verdict.refererClass.rawValue,
+                click.linkID, click.occurredAt.epochMillis, verdict.referer, verdict.refererClass.rawValue,
                 verdict.counted, verdict.reason.rawValue,
             ]
             let ga = try GAOutboxQueue.decide(visitor: click.visitor, counted: verdict.counted, db) { clientID, consent in
@@ -195,13 +193,4 @@ package enum ClickWriteOutcome: Sendable, Equatable {
     case linkMissing
     /// The database kept refusing the batch; nothing was stored (the error is logged).
     case failed
-}
-
-/// Aggregates are kept per UTC quarter hour.
-enum QuarterHour {
-    static let millis: Int64 = 15 * 60 * 1000
-
-    static func start(of epochMillis: Int64) -> Int64 {
-        epochMillis - ((epochMillis % millis) + millis) % millis
-    }
 }

@@ -22,10 +22,10 @@ enum GAOutboxQueue {
     }
 
     static func enqueue(_ body: Data, event: String, clickID: Int64?, occurredAt: Date, _ db: Database) throws {
-        let now = EpochMillis.from(Date())
+        let now = (Date()).epochMillis
         try db.cachedStatement(sql: """
             INSERT INTO ga_outbox (click_id, event, payload, occurred_at, created_at, state, next_attempt_at)
             VALUES (?, ?, ?, ?, ?, 'queued', ?)
-            """).execute(arguments: [clickID, event, body, EpochMillis.from(occurredAt), now, now])
+            """).execute(arguments: [clickID, event, body, occurredAt.epochMillis, now, now])
     }
 }

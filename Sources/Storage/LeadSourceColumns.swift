@@ -2,16 +2,15 @@ import Domain
 import Foundation
 import GRDB
 
-/// The lead columns shared by `click` and `lead`: the ten parameters (`LeadSource.parameterNames`), then `custom` as a JSON object.
+/// The lead columns shared by `click` and `lead`: one per `LeadParameter`, named by its raw
+/// value, then `custom` as a JSON object.
 enum LeadSourceColumns {
+    static let names = LeadSource.parameterNames + ["custom"]
+
     static func arguments(_ source: LeadSource) -> StatementArguments {
-        // An array literal, not `StatementArguments(source.values)`: GRDB's generic initialiser is
-        // not specialised across modules and maps through a key path; it was a measurable share
-        // of every click batch.
-        [
-            source.utmSource, source.utmMedium, source.utmCampaign, source.utmTerm, source.utmContent,
-            source.gclid, source.aclk, source.msclkid, source.twclid, source.fbclid, customJSON(source.custom),
-        ]
+        var values: [(any DatabaseValueConvertible)?] = LeadParameter.allCases.map { source[$0] }
+        values.append(customJSON(source.custom))
+        return StatementArguments(values)
     }
 
     /// NULL when there are no custom tags, so rows without them stay small.
@@ -22,8 +21,8 @@ enum LeadSourceColumns {
 
     static func source(from row: Row) -> LeadSource {
         var source = LeadSource()
-        for name in LeadSource.parameterNames {
-            source[name] = row[name]
+        for parameter in LeadParameter.allCases {
+            source[parameter] = row[parameter.rawValue]
         }
         if let json: String = row["custom"], let custom = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {
             source.custom = custom

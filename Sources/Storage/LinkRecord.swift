@@ -30,7 +30,7 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
     init(draft: LinkDraft, now: Date) {
         id = nil
         click_count = 0
-        created_at = EpochMillis.from(now)
+        created_at = now.epochMillis
         updated_at = created_at
         slug = draft.slug
         name = draft.name
@@ -50,7 +50,7 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
         redirect_status = draft.redirectStatus
         forward_query = draft.forwardQuery
         tags = Self.encode(tags: draft.tags)
-        updated_at = EpochMillis.from(now)
+        updated_at = now.epochMillis
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -62,8 +62,8 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
             id: id ?? 0, slug: slug, name: name, url: url, active: active,
             redirectStatus: redirect_status, forwardQuery: forward_query,
             tags: (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [],
-            clickCount: click_count, createdAt: EpochMillis.date(created_at),
-            updatedAt: EpochMillis.date(updated_at))
+            clickCount: click_count, createdAt: Date(epochMillis: created_at),
+            updatedAt: Date(epochMillis: updated_at))
     }
 
     private static func encode(tags: [String]) -> String {

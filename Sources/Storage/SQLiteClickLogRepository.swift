@@ -15,7 +15,7 @@ package struct SQLiteClickLogRepository: ClickLogRepository {
         // The row-value comparison is a range on the (occurred_at, rowid) of click_on_time, or on
         // the (link_id, occurred_at, rowid) of click_on_link_time with a link.
         var conditions = ["click.occurred_at >= ?", "click.occurred_at < ?"]
-        var arguments: StatementArguments = [EpochMillis.from(filter.from), EpochMillis.from(filter.to)]
+        var arguments: StatementArguments = [filter.from.epochMillis, filter.to.epochMillis]
         if let linkID = filter.linkID {
             conditions.append("click.link_id = ?")
             arguments += [linkID]
@@ -44,7 +44,7 @@ package struct SQLiteClickLogRepository: ClickLogRepository {
             throw DatabaseError(message: "click \(row["id"] as Int64? ?? 0) holds a reason, referer class or GA status this version does not know")
         }
         return LoggedClick(
-            id: row["id"], slug: row["slug"], occurredAt: EpochMillis.date(row["occurred_at"]), referer: row["referer"],
+            id: row["id"], slug: row["slug"], occurredAt: Date(epochMillis: row["occurred_at"]), referer: row["referer"],
             refererClass: refererClass, reason: reason, leadSource: LeadSourceColumns.source(from: row), gaStatus: gaStatus)
     }
 }

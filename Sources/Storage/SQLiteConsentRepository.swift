@@ -19,7 +19,7 @@ package struct SQLiteConsentRepository: ConsentRepository {
             for (name, state) in changes {
                 signals[name] = state
             }
-            let recordedAt = EpochMillis.from(date)
+            let recordedAt = date.epochMillis
             try db.execute(
                 sql: """
                     INSERT INTO consent_log (subject, analytics_storage, ad_storage, ad_user_data, ad_personalization, source, recorded_at)
@@ -29,7 +29,7 @@ package struct SQLiteConsentRepository: ConsentRepository {
                     subject, signals.analyticsStorage.rawValue, signals.adStorage.rawValue, signals.adUserData.rawValue,
                     signals.adPersonalization.rawValue, source, recordedAt,
                 ])
-            return ConsentRecord(subject: subject, signals: signals, source: source, updatedAt: EpochMillis.date(recordedAt))
+            return ConsentRecord(subject: subject, signals: signals, source: source, updatedAt: Date(epochMillis: recordedAt))
         }
     }
 
@@ -58,6 +58,6 @@ package struct SQLiteConsentRepository: ConsentRepository {
             signals: ConsentSignals(
                 analyticsStorage: state("analytics_storage"), adStorage: state("ad_storage"),
                 adUserData: state("ad_user_data"), adPersonalization: state("ad_personalization")),
-            source: row["source"], updatedAt: EpochMillis.date(row["recorded_at"]))
+            source: row["source"], updatedAt: Date(epochMillis: row["recorded_at"]))
     }
 }

@@ -12,16 +12,16 @@ package struct SQLiteLeadRepository: LeadRepository {
 
     package func capture(_ draft: LeadDraft, at date: Date) async throws -> Lead {
         try await database.writer.write { db in
-            let columns = ["subject"] + LeadSource.parameterNames + ["custom", "landing_path", "created_at"]
+            let columns = ["subject"] + LeadSourceColumns.names + ["landing_path", "created_at"]
             let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
             var arguments: StatementArguments = [draft.subject]
             arguments += LeadSourceColumns.arguments(draft.source)
-            arguments += [draft.landingPath, EpochMillis.from(date)]
+            arguments += [draft.landingPath, date.epochMillis]
             try db.execute(
                 sql: "INSERT INTO lead (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", arguments: arguments)
             return Lead(
                 id: db.lastInsertedRowID, subject: draft.subject, source: draft.source, landingPath: draft.landingPath,
-                createdAt: EpochMillis.date(EpochMillis.from(date)))
+                createdAt: Date(epochMillis: date.epochMillis))
         }
     }
 
@@ -69,6 +69,6 @@ package struct SQLiteLeadRepository: LeadRepository {
     private static func lead(_ row: Row) -> Lead {
         Lead(
             id: row["id"], subject: row["subject"], source: LeadSourceColumns.source(from: row),
-            landingPath: row["landing_path"], createdAt: EpochMillis.date(row["created_at"]))
+            landingPath: row["landing_path"], createdAt: Date(epochMillis: row["created_at"]))
     }
 }

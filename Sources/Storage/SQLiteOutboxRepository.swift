@@ -22,17 +22,17 @@ package struct SQLiteOutboxRepository: OutboxRepository {
                     SELECT id, click_id, payload, occurred_at, attempts FROM ga_outbox
                     WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
                     """,
-                arguments: [EpochMillis.from(now), limit]
+                arguments: [now.epochMillis, limit]
             ).map { row in
                 OutboxEvent(
                     id: row["id"], clickID: row["click_id"], payload: row["payload"],
-                    occurredAt: EpochMillis.date(row["occurred_at"]), attempts: row["attempts"])
+                    occurredAt: Date(epochMillis: row["occurred_at"]), attempts: row["attempts"])
             }
         }
     }
 
     package func settle(_ outcomes: [(event: OutboxEvent, outcome: DeliveryOutcome)], at now: Date) async throws {
-        let settledAt = EpochMillis.from(now)
+        let settledAt = now.epochMillis
         try await database.writer.write { db in
             // Settled events keep their state, times and error, not the visitor's GA identifiers.
             let finish = try db.cachedStatement(sql: """
@@ -45,7 +45,7 @@ package struct SQLiteOutboxRepository: OutboxRepository {
             for (event, outcome) in outcomes {
                 switch outcome {
                 case .retry(let error, let at):
-                    try retry.execute(arguments: [Self.clipped(error), EpochMillis.from(at), event.id])
+                    try retry.execute(arguments: [Self.clipped(error), at.epochMillis, event.id])
                     continue
                 case .sent:
                     try finish.execute(arguments: ["sent", 1, nil, settledAt, event.id])
@@ -78,7 +78,7 @@ package struct SQLiteOutboxRepository: OutboxRepository {
                 }
             }
             let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(occurred_at) FROM ga_outbox WHERE state = 'queued'")
-            counts.oldestQueued = oldest.map(EpochMillis.date)
+            counts.oldestQueued = oldest.map(Date.init(epochMillis:))
             return counts
         }
     }

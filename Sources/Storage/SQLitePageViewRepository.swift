@@ -12,7 +12,7 @@ package struct SQLitePageViewRepository: PageViewRepository {
 
     package func recordView(_ view: PageViewRecord) async throws -> GAStatus {
         try await database.writer.write { db in
-            try Self.addViews(1, path: view.path, at: EpochMillis.from(view.occurredAt), db)
+            try Self.addViews(1, path: view.path, at: view.occurredAt.epochMillis, db)
             let ga = try GAOutboxQueue.decide(visitor: view.visitor, counted: true, db) { clientID, consent in
                 GAForwarding.pageView(view, clientID: clientID, sessionID: view.visitor?.sessionID, consent: consent)
             }
@@ -29,6 +29,6 @@ package struct SQLitePageViewRepository: PageViewRepository {
             INSERT INTO pageview_bucket (path, bucket_start, views) VALUES (?, ?, ?)
             ON CONFLICT (path, bucket_start) DO UPDATE SET views = views + excluded.views
             """
-        ).execute(arguments: [path, QuarterHour.start(of: epochMillis), views])
+        ).execute(arguments: [path, AggregateBucket.quarterHourStart(of: epochMillis), views])
     }
 }

@@ -18,12 +18,12 @@ package struct SQLiteStatsRepository: StatsRepository {
                     SELECT bucket_start, reason, referer_class, hits FROM click_bucket
                     WHERE link_id = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start
                     """,
-                arguments: [linkID, EpochMillis.from(from), EpochMillis.from(to)]
+                arguments: [linkID, from.epochMillis, to.epochMillis]
             ).compactMap { row in
                 guard let reason = HitReason(rawValue: row["reason"]), let refererClass = RefererClass(rawValue: row["referer_class"]) else {
                     return nil
                 }
-                return QuarterHourHits(start: EpochMillis.date(row["bucket_start"]), reason: reason, refererClass: refererClass, hits: row["hits"])
+                return QuarterHourHits(start: Date(epochMillis: row["bucket_start"]), reason: reason, refererClass: refererClass, hits: row["hits"])
             }
         }
     }
@@ -37,7 +37,7 @@ package struct SQLiteStatsRepository: StatsRepository {
                     WHERE link_id = ? AND bucket_start >= ? AND bucket_start < ?
                     GROUP BY path ORDER BY counted DESC, path LIMIT ?
                     """,
-                arguments: [linkID, EpochMillis.from(from), EpochMillis.from(to), limit]
+                arguments: [linkID, from.epochMillis, to.epochMillis, limit]
             ).map { RefererCount(path: $0["path"], counted: $0["counted"]) }
         }
     }
@@ -51,7 +51,7 @@ package struct SQLiteStatsRepository: StatsRepository {
                     WHERE link_id = ? AND bucket_start >= ? AND bucket_start < ?
                     GROUP BY utm_source, utm_medium, utm_campaign ORDER BY counted DESC, utm_source, utm_medium, utm_campaign LIMIT ?
                     """,
-                arguments: [linkID, EpochMillis.from(from), EpochMillis.from(to), limit]
+                arguments: [linkID, from.epochMillis, to.epochMillis, limit]
             ).map { row in
                 func absentIfEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
                 return SourceCount(
@@ -64,11 +64,10 @@ package struct SQLiteStatsRepository: StatsRepository {
     /// Whole UTC days come from `click_day`; only the range's partial days at either end from
     /// the quarter-hour buckets, so the scan grows with links × days, not with clicks.
     package func linkTotals(from: Date, to: Date) async throws -> [LinkTotals] {
-        let start = EpochMillis.from(from)
-        let end = EpochMillis.from(to)
-        let day = ClickAggregates.dayMillis
-        let firstWholeDay = ((start + day - 1) / day) * day
-        let lastWholeDayEnd = (end / day) * day
+        let start = from.epochMillis
+        let end = to.epochMillis
+        let firstWholeDay = AggregateBucket.firstDayStart(atOrAfter: start)
+        let lastWholeDayEnd = AggregateBucket.dayStart(of: end)
         let hasWholeDays = firstWholeDay < lastWholeDayEnd
         let edges: [(Int64, Int64)] = hasWholeDays ? [(start, firstWholeDay), (lastWholeDayEnd, end)] : [(start, end)]
         return try await database.writer.read { db in
@@ -108,7 +107,7 @@ package struct SQLiteStatsRepository: StatsRepository {
     }
 
     package func pageTotals(from: Date, to: Date) async throws -> [PageTotals] {
-        let arguments: StatementArguments = [EpochMillis.from(from), EpochMillis.from(to)]
+        let arguments: StatementArguments = [from.epochMillis, to.epochMillis]
         return try await database.writer.read { db in
             let views = try Row.fetchAll(
                 db, sql: "SELECT path, SUM(views) AS views FROM pageview_bucket WHERE bucket_start >= ? AND bucket_start < ? GROUP BY path",

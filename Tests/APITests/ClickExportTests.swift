@@ -52,8 +52,8 @@ import Testing
             lead.utmSource = "newsletter"
             lead.utmMedium = "email"
             lead.utmCampaign = #"=HYPERLINK("https://evil.example"),"x""#
-            lead.utmContent = "two\r\nlines"
-            lead.gclid = "Cj0abc"
+            lead[.utmContent] = "two\r\nlines"
+            lead[.gclid] = "Cj0abc"
             lead.custom = ["variant": "a", "partner": "p/7"]
             try await Self.store([
                 Self.click(deal, at: "2026-11-20T10:15:30.919Z", lead: lead),

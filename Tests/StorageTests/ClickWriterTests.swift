@@ -47,13 +47,16 @@ import Testing
     /// When a sibling service fails (the port is taken), the group cancels the others; an idle
     /// writer must then return, or the process hangs and ignores SIGTERM (seen before this test).
     @Test func anIdleWriterReturnsWhenItsTaskIsCancelled() async throws {
-        let writer = ClickWriter(database: try AppDatabase.inMemory())
+        let database = try AppDatabase.inMemory()
+        let link = try await SQLiteLinkRepository(database: database).create(try draft("idle"))
+        let writer = ClickWriter(database: database)
         let finished = Mutex(false)
         let running = Task {
             try await writer.run()
             finished.withLock { $0 = true }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Once its one click is stored, the writer waits for the next: idle.
+        _ = await writer.recordConfirmed(click(link.id, .ok))
         running.cancel()
         let deadline = ContinuousClock.now + .seconds(5)
         while !finished.withLock({ $0 }), ContinuousClock.now < deadline {

@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 
-/// A lead on the wire (SPEC §12); absent fields are `null`, `custom` is always an object.
+/// A lead on the wire; absent fields are `null`, `custom` is always an object.
 struct LeadResponse: ResponseEncodable {
     var lead: Lead
 
@@ -14,8 +14,8 @@ struct LeadResponse: ResponseEncodable {
         var container = encoder.container(keyedBy: JSONKey.self)
         try container.encode(lead.id, forKey: JSONKey("id"))
         try container.encode(lead.subject, forKey: JSONKey("subject"))
-        for (name, value) in zip(LeadSource.parameterNames, lead.source.values) {
-            try container.encode(value, forKey: JSONKey(name))
+        for parameter in LeadParameter.allCases {
+            try container.encode(lead.source[parameter], forKey: JSONKey(parameter.rawValue))
         }
         try container.encode(lead.source.custom, forKey: JSONKey("custom"))
         try container.encode(lead.landingPath, forKey: JSONKey("landing_path"))

@@ -9,15 +9,15 @@ import NIOHTTPTypes
 /// Answers `GET|HEAD /go/{slug}` on the connection's event loop, below Hummingbird's router.
 ///
 /// Why: a request through the router costs a hop into Swift concurrency and back (an async
-/// sequence per connection, the responder chain, an async write). Measured with `scripts/bench`,
-/// even a trivial route peaked at about 0.43 × nginx's `return 302`, short of the 0.5 the redirect
-/// must reach with every click recorded. Here a redirect is decided and written in one
-/// `channelRead`, with the same `Redirector` the route uses, so both give identical answers.
+/// sequence per connection, the responder chain, an async write); docs/performance.md has the
+/// numbers. Here a redirect is decided and written in one `channelRead`, with the same
+/// `Redirector` the route uses, so both give identical answers. Closing after the answer is the
+/// `ConnectionGuard`'s, for both paths.
 ///
 /// It answers only what it can without waiting, and passes everything else on to the router
 /// unchanged: a slug not in memory yet (the router's lookup fills the cache), an unknown or
 /// inactive one (the router has the fallback and 404 page), a full click queue (the router's
-/// route waits a bounded while for room), `Connection: close`, any other path
+/// route waits a bounded while for room), any other path
 /// or method, and any request that arrives while one passed on is still unanswered (answers
 /// must leave in request order when a client pipelines).
 final class RedirectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
@@ -84,7 +84,6 @@ final class RedirectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func answer(_ head: HTTPRequest, _ context: ChannelHandlerContext) -> Bool {
         guard head.method == .get || head.method == .head,
             let path = head.path, let slug = Self.slug(inPath: path),
-            !Self.asksToClose(head.headerFields[.connection]),
             let link = redirector.cachedActiveLink(slug: slug)
         else { return false }
         let started = ContinuousClock.now
@@ -101,12 +100,6 @@ final class RedirectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             method: head.method, path: request.uri.path, route: RedirectController.route, status: response.status,
             since: started, by: .eventLoop, logger: requestLogger())
         return true
-    }
-
-    /// `Connection: close` among the header's tokens; the router then answers and closes.
-    private static func asksToClose(_ connection: String?) -> Bool {
-        guard let connection else { return false }
-        return connection.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "close" }
     }
 
     /// The logger of one request, with the request id the router's requests carry.

@@ -35,7 +35,7 @@ enum ClickExportRows {
             click.referer.map(Value.text) ?? .null, .text(click.refererClass.rawValue), .boolean(click.counted),
             .text(click.reason.rawValue),
         ]
-        values += click.leadSource.values.map { $0.map(Value.text) ?? .null }
+        values += LeadParameter.allCases.map { click.leadSource[$0].map(Value.text) ?? .null }
         values += [.object(click.leadSource.custom), .text(click.gaStatus.rawValue)]
         return values
     }

@@ -33,7 +33,7 @@ public enum GAForwarding {
         let lead = click.verdict.leadSource
         let campaign: [(String, String?)] = [
             ("source", lead.utmSource), ("medium", lead.utmMedium), ("campaign", lead.utmCampaign),
-            ("term", lead.utmTerm), ("content", lead.utmContent),
+            ("term", lead[.utmTerm]), ("content", lead[.utmContent]),
         ]
         for (name, value) in campaign {
             if let value { params.append((name, .string(value))) }

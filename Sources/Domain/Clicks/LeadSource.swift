@@ -1,25 +1,28 @@
 import Foundation
 
-/// Where a visitor came from: UTM parameters and ad click ids (SPEC §4), never personal data.
-public struct LeadSource: Sendable, Equatable, Codable {
+/// The lead parameters captured from URLs, in the order of the wire format: the one list from
+/// which column lists, bindings and JSON keys are made.
+public enum LeadParameter: String, CaseIterable, Sendable {
+    case utmSource = "utm_source"
+    case utmMedium = "utm_medium"
+    case utmCampaign = "utm_campaign"
+    case utmTerm = "utm_term"
+    case utmContent = "utm_content"
+    case gclid
+    case aclk
+    case msclkid
+    case twclid
+    case fbclid
+}
+
+/// Where a visitor came from: UTM parameters and ad click ids, never personal data.
+public struct LeadSource: Sendable, Equatable {
     /// The query parameter names captured, in the order of the wire format.
-    public static let parameterNames = [
-        "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-        "gclid", "aclk", "msclkid", "twclid", "fbclid",
-    ]
+    public static let parameterNames = LeadParameter.allCases.map(\.rawValue)
     /// Long enough for any campaign name or click id; a longer value is cut, not refused.
     public static let maxValueLength = 256
 
-    public var utmSource: String?
-    public var utmMedium: String?
-    public var utmCampaign: String?
-    public var utmTerm: String?
-    public var utmContent: String?
-    public var gclid: String?
-    public var aclk: String?
-    public var msclkid: String?
-    public var twclid: String?
-    public var fbclid: String?
+    private var values: [LeadParameter: String] = [:]
     /// The site's own campaign parameters (`CLICKTRAIL_CUSTOM_TAGS`), by parameter name.
     public var custom: [String: String] = [:]
 
@@ -29,9 +32,9 @@ public struct LeadSource: Sendable, Equatable, Codable {
     /// the first value of a name wins.
     public init(parameters: some Sequence<(name: String, value: String)>, customTags: Set<String> = []) {
         for (name, value) in parameters {
-            if Self.parameterNames.contains(name) {
-                guard self[name] == nil, let cleaned = Self.clean(value) else { continue }
-                self[name] = cleaned
+            if let parameter = LeadParameter(rawValue: name) {
+                guard self[parameter] == nil, let cleaned = Self.clean(value) else { continue }
+                self[parameter] = cleaned
             } else if customTags.contains(name) {
                 guard custom[name] == nil, let cleaned = Self.clean(value) else { continue }
                 custom[name] = cleaned
@@ -44,44 +47,26 @@ public struct LeadSource: Sendable, Equatable, Codable {
         self.init(parameters: Self.decode(query: query), customTags: customTags)
     }
 
-    public var isEmpty: Bool { values.allSatisfy { $0 == nil } && custom.isEmpty }
+    public var isEmpty: Bool { values.isEmpty && custom.isEmpty }
 
-    /// The values in the order of `parameterNames`.
-    public var values: [String?] {
-        [utmSource, utmMedium, utmCampaign, utmTerm, utmContent, gclid, aclk, msclkid, twclid, fbclid]
+    public subscript(parameter: LeadParameter) -> String? {
+        get { values[parameter] }
+        set { values[parameter] = newValue }
     }
 
-    public subscript(name: String) -> String? {
-        get {
-            switch name {
-            case "utm_source": utmSource
-            case "utm_medium": utmMedium
-            case "utm_campaign": utmCampaign
-            case "utm_term": utmTerm
-            case "utm_content": utmContent
-            case "gclid": gclid
-            case "aclk": aclk
-            case "msclkid": msclkid
-            case "twclid": twclid
-            case "fbclid": fbclid
-            default: nil
-            }
-        }
-        set {
-            switch name {
-            case "utm_source": utmSource = newValue
-            case "utm_medium": utmMedium = newValue
-            case "utm_campaign": utmCampaign = newValue
-            case "utm_term": utmTerm = newValue
-            case "utm_content": utmContent = newValue
-            case "gclid": gclid = newValue
-            case "aclk": aclk = newValue
-            case "msclkid": msclkid = newValue
-            case "twclid": twclid = newValue
-            case "fbclid": fbclid = newValue
-            default: break
-            }
-        }
+    public var utmSource: String? {
+        get { self[.utmSource] }
+        set { self[.utmSource] = newValue }
+    }
+
+    public var utmMedium: String? {
+        get { self[.utmMedium] }
+        set { self[.utmMedium] = newValue }
+    }
+
+    public var utmCampaign: String? {
+        get { self[.utmCampaign] }
+        set { self[.utmCampaign] = newValue }
     }
 
     /// `application/x-www-form-urlencoded` decoding: `+` is a space, bad escapes keep their text.

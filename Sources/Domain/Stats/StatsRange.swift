@@ -1,10 +1,8 @@
 import Foundation
 
-/// A stats range in a time zone (SPEC §12): `from` inclusive, `to` exclusive, both widened to
-/// whole quarter hours — the resolution of the aggregates, and a boundary of every zone's hours
-/// and days (offsets such as +05:30 and +05:45 included).
+/// A stats range in a time zone: `from` inclusive, `to` exclusive, both widened to whole
+/// quarter hours (`AggregateBucket`), the resolution of the aggregates.
 public struct StatsRange: Sendable, Equatable {
-    public static let quarterHour: TimeInterval = 900
     /// Longest series answered; a longer one (e.g. hours over a year) is refused, not truncated.
     public static let maxBuckets = 2_000
     public static let defaultLength: TimeInterval = 30 * 86_400
@@ -22,8 +20,9 @@ public struct StatsRange: Sendable, Equatable {
     }
 
     private static func quarter(_ date: Date, roundingUp: Bool) -> Date {
-        let seconds = date.timeIntervalSince1970 / quarterHour
-        return Date(timeIntervalSince1970: (roundingUp ? seconds.rounded(.up) : seconds.rounded(.down)) * quarterHour)
+        let millis = date.epochMillis
+        let start = AggregateBucket.quarterHourStart(of: millis)
+        return Date(epochMillis: roundingUp && start != millis ? start + AggregateBucket.quarterHourMillis : start)
     }
 
     /// The finest interval whose series fits `maxBuckets`, with its bucket starts: what a client

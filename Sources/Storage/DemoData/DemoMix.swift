@@ -123,7 +123,7 @@ package struct DemoMix: Sendable {
             let viewsPerClick = 4 + (page * 37) % 20
             let views = clicksFromPage[page] * viewsPerClick + Int.random(in: 0...2, using: &random)
             for quarter in 0..<4 where views / 4 + (quarter < views % 4 ? 1 : 0) > 0 {
-                pageViews.append((path, start + Int64(quarter) * 900_000, views / 4 + (quarter < views % 4 ? 1 : 0)))
+                pageViews.append((path, start + Int64(quarter) * AggregateBucket.quarterHourMillis, views / 4 + (quarter < views % 4 ? 1 : 0)))
             }
         }
         return DemoHour(clicks: clicks, pageViews: pageViews)
@@ -156,8 +156,8 @@ package struct DemoMix: Sendable {
             lead.utmSource = campaign.source
             lead.utmMedium = campaign.medium
             lead.utmCampaign = campaign.campaign
-            if campaign.medium == "cpc" { lead.gclid = "Cj0" + String(random.next() % 1_000_000_000, radix: 36) }
-            if campaign.source == "facebook" { lead.fbclid = "IwAR" + String(random.next() % 1_000_000_000, radix: 36) }
+            if campaign.medium == "cpc" { lead[.gclid] = "Cj0" + String(random.next() % 1_000_000_000, radix: 36) }
+            if campaign.source == "facebook" { lead[.fbclid] = "IwAR" + String(random.next() % 1_000_000_000, radix: 36) }
         }
         if Int.random(in: 0..<100, using: &random) < 3 { lead.custom = ["variant": Bool.random(using: &random) ? "a" : "b"] }
         return (HitVerdict(reason: reason, refererClass: refererClass, referer: referer, leadSource: lead), page)

@@ -39,8 +39,8 @@ struct LeadMethods {
             landingPath = try? PagePath.normalized(path)
         }
         if let given = try params.leadParameters("params", customTags: customTags) {
-            for name in LeadSource.parameterNames where given[name] != nil {
-                source[name] = given[name]
+            for parameter in LeadParameter.allCases where given[parameter] != nil {
+                source[parameter] = given[parameter]
             }
             source.custom.merge(given.custom) { _, given in given }
         }
