@@ -1,4 +1,4 @@
-"""A CMS mints its own token with PyJWT and the shared key: SPEC §8 promises that this works.
+"""A CMS mints its own token with PyJWT and the shared key: the README promises that this works.
 
 Usage: check_pyjwt_token.py BASE_URL KEY_FILE
 """

@@ -15,7 +15,7 @@ package struct AppRequestContext: RequestContext {
         peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    /// SPEC §10: bodies over 1 MiB answer 413.
+    /// Bodies over 1 MiB answer 413 (docs/architecture.md, "Bad input").
     package var maxUploadSize: Int { 1 << 20 }
     package var responseEncoder: JSONEncoder { ResponseJSON.encoder }
 }

@@ -30,7 +30,7 @@ public struct LinkDraft: Sendable, Equatable {
 
     /// Lengths count Unicode scalars, as JSON Schema's maxLength does, so openapi.yaml states the rule exactly.
     /// Checks every field and collects all problems at once, so a CMS can show them together.
-    /// Omitted optional fields take the SPEC §4 defaults; an omitted name becomes the slug.
+    /// Omitted optional fields take the (docs/architecture.md, "Domain") defaults; an omitted name becomes the slug.
     public static func validated(
         slug: String, name: String?, url: String, active: Bool?, redirectStatus: Int?,
         forwardQuery: Bool?, tags: [String]?

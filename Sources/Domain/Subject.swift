@@ -1,4 +1,4 @@
-/// The opaque id a CMS gives a visitor or user (SPEC §2): a GA client id, a session id, a user id.
+/// The opaque id a CMS gives a visitor or user (docs/architecture.md, "Privacy"): a GA client id, a session id, a user id.
 public enum Subject {
     public static let maxLength = 128
 

@@ -2,7 +2,7 @@ import Domain
 import Synchronization
 
 /// Links as the redirect needs them, served from memory: a redirect must not wait for the
-/// database (STYLE.md measured 14–18 k req/s reading per request, 65–72 k from memory).
+/// database (docs/performance.md: reading per request cost three quarters of the throughput).
 /// Every write through this repository invalidates what it touched; reads for the admin API
 /// (`find`, `list`) go to the database so they show fresh click counts.
 ///

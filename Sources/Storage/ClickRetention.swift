@@ -5,7 +5,7 @@ import Logging
 import Metrics
 import ServiceLifecycle
 
-/// Deletes raw click rows older than the retention period (SPEC §2), and settled GA outbox
+/// Deletes raw click rows older than the retention period (docs/architecture.md, "Privacy"), and settled GA outbox
 /// events as old, in small batches: each batch is its own short write transaction, so the click
 /// writer waits at most one batch (a few milliseconds), never for the whole purge. Aggregates and
 /// link counters live in their own tables and are not touched, so stats stay exact.

@@ -2,7 +2,7 @@ import API
 import Domain
 import Testing
 
-/// Each family SPEC §5 names, through the shipped lists (these user agents are not from the fixtures).
+/// Each bot family the README names ("The redirect"), through the shipped lists (these user agents are not from the fixtures).
 @Suite struct BotFamiliesTests {
     static let matcher = Result { try BotLists.matcher() }
 

@@ -8,7 +8,7 @@ import NIOCore
 import Storage
 import Testing
 
-/// Each row of SPEC §9's method table through the live server, with its bad inputs.
+/// Each method of openrpc.json through the live server, with its bad inputs.
 @Suite struct IngestMethodsTests {
     static let browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
     static let withTags = {

@@ -9,7 +9,7 @@ import Storage
 import Testing
 
 /// The examples of the JSON-RPC 2.0 specification (section 7), adapted to Clicktrail's methods,
-/// and the transport rules of SPEC §9. `consent.get` plays `subtract`: it takes one parameter
+/// and the transport rules of the README's "Ingest". `consent.get` plays `subtract`: it takes one parameter
 /// by position or by name.
 @Suite struct JSONRPCProtocolTests {
     private func object(_ response: TestResponse) throws -> [String: Any] {

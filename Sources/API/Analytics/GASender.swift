@@ -6,7 +6,7 @@ import Metrics
 import NIOCore
 import ServiceLifecycle
 
-/// Delivers the outbox to GA beside the server (SPEC §7). Requests never wait for it: they only
+/// Delivers the outbox to GA beside the server (README, "Google Analytics 4 forwarding"). Requests never wait for it: they only
 /// add rows to the outbox, and this service reads them out, earliest due first.
 ///
 /// An event is settled only after GA answered, in one transaction with its click; on graceful

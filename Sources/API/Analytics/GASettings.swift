@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where and how events go to GA (SPEC §3, §7). The API secret is never printed: it is redacted
+/// Where and how events go to GA (README, "Google Analytics 4 forwarding"). The API secret is never printed: it is redacted
 /// from this value's description and from every error text that passes `redacting`.
 package struct GASettings: Sendable, CustomStringConvertible {
     package static let defaultEndpoint = "https://www.google-analytics.com/mp/collect"
@@ -62,7 +62,7 @@ package struct GASettings: Sendable, CustomStringConvertible {
 }
 
 extension GASettings {
-    /// From the four variables of SPEC §3; nil when id or secret is unset (forwarding is off).
+    /// From the four variables of the README's "Configuration"; nil when id or secret is unset (forwarding is off).
     static func resolve(
         measurementID: String?, apiSecret: String?, endpoint: String?, validate: String?
     ) throws(ConfigurationError) -> GASettings? {

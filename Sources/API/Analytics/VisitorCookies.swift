@@ -2,7 +2,7 @@ import Domain
 import Hummingbird
 
 /// The cookies a `/go/` hit carries for GA: `_ga`, the stream's `_ga_<container>` and the
-/// consent cookie (SPEC §2: the only cookies Clicktrail reads).
+/// consent cookie (the only cookies Clicktrail reads; docs/architecture.md, "Privacy").
 struct VisitorCookies: Sendable {
     let sessionCookieName: String
     let consentFormat: ConsentCookieFormat

@@ -1,7 +1,7 @@
 import Foundation
 import JWTKit
 
-/// The claims of an admin token (SPEC §8). `exp` and `scope` are required: decoding fails without them.
+/// The claims of an admin token (openapi.yaml). `exp` and `scope` are required: decoding fails without them.
 struct AdminClaims: JWTPayload {
     var exp: ExpirationClaim
     /// Space-separated scope names (RFC 8693 §4.2 style).

@@ -1,4 +1,4 @@
-/// What a token may do (SPEC §8).
+/// What a token may do (openapi.yaml).
 package enum Scope: String, Sendable, CaseIterable {
     case linksRead = "links:read"
     case linksWrite = "links:write"

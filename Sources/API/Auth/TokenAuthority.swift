@@ -3,7 +3,7 @@ import JWTKit
 
 /// Mints and verifies admin tokens: JWTs signed with HS256 under a `kid` from the admin key set.
 package struct TokenAuthority: Sendable {
-    /// Clock skew forgiven on `exp` and `nbf` (SPEC §8).
+    /// Clock skew forgiven on `exp` and `nbf` (openapi.yaml).
     package static let leeway: TimeInterval = 60
     private static let algorithm = "HS256"
 

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 /// Everything `serve` needs, resolved once at start-up: flags override environment variables,
-/// which override the SPEC §3 defaults.
+/// which override the defaults in the README's "Configuration".
 package struct AppConfiguration: Sendable {
     package var host: String
     package var port: Int

@@ -2,7 +2,7 @@ import Domain
 import Hummingbird
 
 /// `GET /api/v1/consent/gtag-default?subject=`: the Consent Mode v2 default for one visitor as a
-/// script, so a CMS can render the stored state into the page before gtag.js loads (SPEC §6).
+/// script, so a CMS can render the stored state into the page before gtag.js loads (docs/architecture.md, "Consent").
 struct GtagDefaultController {
     let consents: any ConsentRepository
 

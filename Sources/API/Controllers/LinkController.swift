@@ -1,7 +1,7 @@
 import Domain
 import Hummingbird
 
-/// `/api/v1/links`: the CMS's view of links (SPEC §8, §12).
+/// `/api/v1/links`: the CMS's view of links (openapi.yaml).
 struct LinkController<Links: LinkRepository> {
     static var maxSearchLength: Int { 200 }
 

@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 
-/// A link on the wire (SPEC §12).
+/// A link on the wire (openapi.yaml).
 struct LinkResponse: ResponseEncodable {
     var id: Int64
     var slug: String

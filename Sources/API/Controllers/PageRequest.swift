@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// The cursor pagination parameters of every list (SPEC §12): `limit` (default 50, at most 500)
+/// The cursor pagination parameters of every list (openapi.yaml): `limit` (default 50, at most 500)
 /// and an opaque `cursor` taken from the previous page's `next_cursor`.
 struct PageRequest {
     static let defaultLimit = 50

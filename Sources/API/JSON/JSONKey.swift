@@ -1,5 +1,5 @@
 /// A coding key named at run time, for bodies whose field names come from a list (the lead and
-/// click-id parameters of SPEC §12) rather than from stored properties.
+/// click-id parameters of the wire format, openapi.yaml) rather than from stored properties.
 struct JSONKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }

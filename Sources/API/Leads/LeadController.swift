@@ -1,7 +1,7 @@
 import Domain
 import Hummingbird
 
-/// `/api/v1/leads`: lead sources for dashboards, and erasure per subject (SPEC §8).
+/// `/api/v1/leads`: lead sources for dashboards, and erasure per subject (openapi.yaml).
 struct LeadController {
     let leads: any LeadRepository
 

@@ -6,7 +6,7 @@ import NIOCore
 import Prometheus
 import Storage
 
-/// `GET /metrics` (unauthenticated, SPEC §8): the Prometheus text format. Values that are state
+/// `GET /metrics` (unauthenticated; openapi.yaml): the Prometheus text format. Values that are state
 /// rather than events (queue depth, outbox states) are read when scraped, so the hot paths pay
 /// nothing for them.
 struct MetricsController {

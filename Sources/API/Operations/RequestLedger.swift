@@ -16,7 +16,7 @@ import Synchronization
 /// Log line: method, path without its query (queries can carry campaign values and subjects),
 /// route, status, duration, and which path answered (`event_loop` for redirects `RedirectFastPath`
 /// wrote, `router` otherwise: a run of `/go/` lines answered by the router under load means the
-/// click queue is full). Never the client's address, its user agent or any header (SPEC §2).
+/// click queue is full). Never the client's address, its user agent or any header (docs/architecture.md, "Privacy").
 final class RequestLedger: Sendable {
     private let series = Mutex<[SeriesKey: Series]>([:])
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `POST /rpc`: JSON-RPC 2.0 over HTTP (SPEC §9). HTTP only carries it: every JSON-RPC answer,
+/// `POST /rpc`: JSON-RPC 2.0 over HTTP (openrpc.json). HTTP only carries it: every JSON-RPC answer,
 /// errors included, is a `200`; authentication, media type and size are HTTP's (401/403/415/413).
 struct RPCController {
     let dispatcher: RPCDispatcher

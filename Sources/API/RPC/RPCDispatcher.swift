@@ -21,7 +21,7 @@ package struct RPCMethod: Sendable {
 /// The JSON-RPC 2.0 protocol over a set of methods: parsing, validation of request objects,
 /// batches, notifications and error objects. It knows nothing of HTTP or of what methods do.
 package struct RPCDispatcher: Sendable {
-    /// More calls in one batch are refused whole (SPEC §9).
+    /// More calls in one batch are refused whole (openrpc.json).
     package static var maxBatchSize: Int { 100 }
 
     private let methods: [String: RPCMethod]

@@ -1,5 +1,5 @@
 extension RPCError {
-    /// `-32001`: the slug names no active link (SPEC §9).
+    /// `-32001`: the slug names no active link (openrpc.json).
     static func unknownLink(_ slug: String) -> RPCError {
         RPCError(code: -32001, message: "Unknown or inactive link", data: .object(["slug": .string(slug)]))
     }

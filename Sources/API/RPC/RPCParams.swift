@@ -65,7 +65,7 @@ package struct RPCParams: Sendable {
         return date
     }
 
-    /// A subject id (SPEC §2: opaque, never an e-mail address).
+    /// A subject id (opaque, never an e-mail address; docs/architecture.md, "Privacy").
     func subject(_ name: String) throws(RPCError) -> String {
         let subject = try requiredString(name)
         if let problem = Subject.problem(with: subject) { throw RPCError.invalidParams(field: name, problem) }

@@ -2,7 +2,7 @@ import Domain
 
 /// Parameters shared by the methods that report a visitor's hit: the GA client id and consent.
 extension RPCParams {
-    /// `<a>.<b>` as in the `_ga` cookie's last two parts (SPEC §6).
+    /// `<a>.<b>` as in the `_ga` cookie's last two parts (docs/architecture.md, "Consent").
     func gaClientID(_ name: String = "ga_client_id") throws(RPCError) -> String? {
         guard let text = try string(name) else { return nil }
         guard GACookies.isClientID(text) else {

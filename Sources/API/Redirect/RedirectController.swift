@@ -5,7 +5,7 @@ import Hummingbird
 import Logging
 
 /// `GET|HEAD /go/{slug}` in the router: redirect at once, classify the hit, hand it to the click
-/// writer (SPEC §5). Most hits never get here — `RedirectFastPath` answers them on the event
+/// writer (README, "The redirect"). Most hits never get here — `RedirectFastPath` answers them on the event
 /// loop — only those it cannot: a slug not in memory yet, an unknown one, a full writer queue
 /// (waited for a bounded while here), pipelined requests behind another route's.
 struct RedirectController {

@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Storage
 
-/// What `/go/{slug}` answers and records (SPEC §5), decided the same way for both paths a hit can
+/// What `/go/{slug}` answers and records (README, "The redirect"), decided the same way for both paths a hit can
 /// take: the router's route, and `RedirectFastPath` on the event loop.
 struct Redirector: Sendable {
     let intake: ClickIntake

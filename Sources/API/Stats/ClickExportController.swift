@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// `GET /api/v1/clicks`: the raw click log of a range as NDJSON or CSV (SPEC §8, §12), streamed
+/// `GET /api/v1/clicks`: the raw click log of a range as NDJSON or CSV (openapi.yaml), streamed
 /// page by page so memory stays flat however long the range.
 struct ClickExportController {
     let clickLog: any ClickLogRepository

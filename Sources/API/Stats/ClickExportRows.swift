@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import NIOCore
 
-/// The exported row (SPEC §12): one list of columns, written as NDJSON objects or as CSV lines
+/// The exported row (openapi.yaml): one list of columns, written as NDJSON objects or as CSV lines
 /// under a header of the same names.
 enum ClickExportRows {
     static let columns = ["id", "slug", "occurred_at", "referer", "referer_class", "counted", "reason"]

@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 
-/// `GET /api/v1/stats/links/{slug}` on the wire (SPEC §12). Totals and series are summed from
+/// `GET /api/v1/stats/links/{slug}` on the wire (openapi.yaml). Totals and series are summed from
 /// the same quarter-hour rows, so the totals always equal the sum of the series.
 struct LinkStatsResponse: ResponseEncodable {
     struct Totals: Encodable {

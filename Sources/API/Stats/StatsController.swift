@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 
-/// `/api/v1/stats/*`: link and page statistics for dashboards, from the aggregates (SPEC §8, §12).
+/// `/api/v1/stats/*`: link and page statistics for dashboards, from the aggregates (openapi.yaml).
 struct StatsController {
     let stats: any StatsRepository
     let links: any LinkRepository

@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 
-/// `from`, `to` and `tz` of every stats request (SPEC §8, §12): RFC 3339 timestamps or bare
+/// `from`, `to` and `tz` of every stats request (openapi.yaml): RFC 3339 timestamps or bare
 /// dates (the start of that day in `tz`), `tz` any IANA zone (default UTC), default range the
 /// 30 days before now. Bad values are a 400 naming the parameter.
 enum StatsQuery {

@@ -1,4 +1,4 @@
-/// The visitor's GA ids, read from the cookies gtag.js writes (SPEC §6, §7). Nothing is invented:
+/// The visitor's GA ids, read from the cookies gtag.js writes (docs/architecture.md, "Consent"). Nothing is invented:
 /// a cookie that does not have the documented shape gives no id.
 public enum GACookies {
     public static let clientCookieName = "_ga"

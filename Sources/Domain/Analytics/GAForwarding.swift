@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which hits go to GA and what they carry (SPEC §5–§7).
+/// Which hits go to GA and what they carry (README, "The redirect" and "Google Analytics 4 forwarding").
 public enum GAForwarding {
     /// GA accepts events backdated by at most this much; older ones are dead-lettered.
     public static let backdatingLimit: TimeInterval = 72 * 3600

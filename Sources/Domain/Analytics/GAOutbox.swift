@@ -1,6 +1,6 @@
 import Foundation
 
-/// A Measurement Protocol payload waiting in the outbox (SPEC §4).
+/// A Measurement Protocol payload waiting in the outbox (docs/architecture.md, "Domain").
 public struct OutboxEvent: Sendable, Equatable {
     public var id: Int64
     /// The click it reports, whose `ga_status` follows the event's fate; nil for page views.

@@ -19,7 +19,7 @@ public struct GAVisitor: Sendable, Equatable {
         self.cookieConsent = cookieConsent
     }
 
-    /// Whether the subject's stored consent is needed to decide (SPEC §6: it comes third).
+    /// Whether the subject's stored consent is needed to decide (it comes third; docs/architecture.md, "Consent").
     public var needsStoredConsent: Bool {
         explicitConsent == nil && cookieConsent == nil && clientID != nil
     }

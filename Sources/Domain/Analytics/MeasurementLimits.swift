@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Measurement Protocol's limits (SPEC §7; Google's "Measurement Protocol limitations" and
+/// The Measurement Protocol's limits (README, "Google Analytics 4 forwarding"; Google's "Measurement Protocol limitations" and
 /// "Event collection limits"). GA silently drops what exceeds them, so payloads are fitted
 /// before they are queued: values are truncated, names that GA would refuse are left out.
 public enum MeasurementLimits {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A GA4 Measurement Protocol request body (SPEC §7). Built only through `MeasurementLimits`,
+/// A GA4 Measurement Protocol request body (README, "Google Analytics 4 forwarding"). Built only through `MeasurementLimits`,
 /// so what is queued is always within the protocol's limits.
 public struct MeasurementPayload: Sendable, Equatable, Encodable {
     public enum Value: Sendable, Equatable, Encodable {

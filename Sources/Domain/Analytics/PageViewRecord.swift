@@ -7,7 +7,7 @@ public struct PageViewRecord: Sendable, Equatable {
     /// `https://<host><path>` when the caller named the host, else the path alone.
     public var location: String
     public var title: String?
-    /// The referer reduced like a click's (SPEC §2).
+    /// The referer reduced like a click's (docs/architecture.md, "Privacy").
     public var referrer: String?
     /// Nil when forwarding is off.
     public var visitor: GAVisitor?

@@ -1,4 +1,4 @@
-/// When a failed delivery is tried again (SPEC §7): exponential back-off with jitter, so that
+/// When a failed delivery is tried again (README, "Google Analytics 4 forwarding"): exponential back-off with jitter, so that
 /// many events failing together do not return to GA in one burst.
 public struct RetryPolicy: Sendable {
     /// The first retry comes after at most this long.

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Matching scans the lower-cased user agent once with a keyword automaton holding every
 /// signature and a literal each regular expression requires; only expressions whose literal was
-/// seen (and a handful that have none) are then run. Three sources, in SPEC §5's terms:
+/// seen (and a handful that have none) are then run. Three sources, in the README's terms ("The redirect"):
 /// - signatures: plain case-insensitive substrings (Clicktrail's own file and the operator's);
 ///   any one is enough.
 /// - `anywhere` expressions (isbot's patterns): tuned against real browser user agents, so they
@@ -81,7 +81,7 @@ public struct BotMatcher: Sendable {
         literalFree = literalFreePatterns.isEmpty ? nil : try Self.compile(literalFreePatterns.joined(separator: "|"))
     }
 
-    /// Whether `userAgent` belongs to a bot. An empty or blank user agent does (SPEC §5).
+    /// Whether `userAgent` belongs to a bot. An empty or blank user agent does (README, "The redirect").
     public func isBot(_ userAgent: String) -> Bool {
         if let known = recent.verdict(for: userAgent) { return known }
         let verdict = evaluate(userAgent)

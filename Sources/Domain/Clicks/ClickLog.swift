@@ -1,6 +1,6 @@
 import Foundation
 
-/// One row of the raw click log as it is exported (SPEC §12).
+/// One row of the raw click log as it is exported (openapi.yaml).
 public struct LoggedClick: Sendable, Equatable {
     public var id: Int64
     public var slug: String

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One hit as it is logged: no IP, no user agent, no cookie (SPEC §2).
+/// One hit as it is logged: no IP, no user agent, no cookie (docs/architecture.md, "Privacy").
 public struct ClickRecord: Sendable, Equatable {
     public var linkID: Int64
     /// Travels to GA with the click; not stored with it (the link row has it).

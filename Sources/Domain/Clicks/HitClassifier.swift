@@ -36,7 +36,7 @@ public struct HitVerdict: Sendable, Equatable {
     }
 }
 
-/// SPEC §5's counting rules: a hit counts only when it is a GET, not a prefetch, not from a
+/// The counting rules (README, "The redirect"): a hit counts only when it is a GET, not a prefetch, not from a
 /// bot, and referred by one of the site's own pages; otherwise the first failing rule names it.
 public struct HitClassifier: Sendable {
     private let bots: BotMatcher

@@ -1,4 +1,4 @@
-/// Why a hit on a link was or was not counted (SPEC §5); `ok` is the only counted reason.
+/// Why a hit on a link was or was not counted (README, "The redirect"); `ok` is the only counted reason.
 /// When several apply, the first in declaration order is the reason.
 public enum HitReason: String, Sendable, CaseIterable, Codable {
     case head
@@ -16,7 +16,7 @@ public enum RefererClass: String, Sendable, CaseIterable, Codable {
     case none
 }
 
-/// What happened to a click on its way to Google Analytics (SPEC §4).
+/// What happened to a click on its way to Google Analytics (docs/architecture.md, "Domain").
 public enum GAStatus: String, Sendable, CaseIterable, Codable {
     case notApplicable = "not_applicable"
     case noConsent = "no_consent"

@@ -1,4 +1,4 @@
-/// A referer reduced to what may be stored (SPEC §2): scheme, host and path. Query and fragment
+/// A referer reduced to what may be stored (docs/architecture.md, "Privacy"): scheme, host and path. Query and fragment
 /// may carry personal data; only the lead parameters are taken from the query, into their own fields.
 public struct Referer: Sendable, Equatable {
     public static let maxStoredLength = 512

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The consent cookie formats Clicktrail reads (SPEC §6). A cookie that is present but cannot be
+/// The consent cookie formats Clicktrail reads (docs/architecture.md, "Consent"). A cookie that is present but cannot be
 /// read counts as "everything denied": a visitor who answered a banner is never taken to have
 /// granted what we could not read.
 public enum ConsentCookieFormat: String, Sendable, CaseIterable {

@@ -16,7 +16,7 @@ public struct ConsentRecord: Sendable, Equatable {
     }
 }
 
-/// The consent log: every change appended, the newest entry is the current state (SPEC §4).
+/// The consent log: every change appended, the newest entry is the current state (docs/architecture.md, "Domain").
 public protocol ConsentRepository: Sendable {
     /// Appends the subject's new state: `changes` applied over its current state (signals it does
     /// not name keep their value; a subject without history starts from all denied).

@@ -1,4 +1,4 @@
-/// Where the consent that decided came from (SPEC §6).
+/// Where the consent that decided came from (docs/architecture.md, "Consent").
 public enum ConsentSource: String, Sendable, Codable {
     case explicit
     case cookie
@@ -6,7 +6,7 @@ public enum ConsentSource: String, Sendable, Codable {
     case none
 }
 
-/// SPEC §6: the first source that speaks wins — consent given explicitly in the call, then the
+/// The first source that speaks wins — consent given explicitly in the call, then the
 /// consent cookie on the request, then the subject's stored consent; otherwise everything denied.
 public enum ConsentResolution {
     public static func resolve(

@@ -1,4 +1,4 @@
-/// Google Consent Mode v2's four signals for one visitor (SPEC §4, §6). Unknown means denied.
+/// Google Consent Mode v2's four signals for one visitor (docs/architecture.md, "Consent"). Unknown means denied.
 public struct ConsentSignals: Sendable, Equatable, Codable {
     public enum State: String, Sendable, Codable, CaseIterable {
         case granted

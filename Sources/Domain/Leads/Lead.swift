@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a visitor or user came from, kept per subject until erased (SPEC §4).
+/// Where a visitor or user came from, kept per subject until erased (docs/architecture.md, "Domain").
 public struct Lead: Sendable, Equatable {
     public var id: Int64
     public var subject: String
@@ -23,7 +23,7 @@ public struct LeadDraft: Sendable, Equatable {
     public var source: LeadSource
     public var landingPath: String?
 
-    /// A lead needs at least `utm_source` and `utm_medium` (SPEC §4): without them it says nothing.
+    /// A lead needs at least `utm_source` and `utm_medium` (docs/architecture.md, "Domain"): without them it says nothing.
     public static func validated(subject: String, source: LeadSource, landingPath: String?) throws(ValidationError) -> LeadDraft {
         var problems: [FieldProblem] = []
         if let problem = Subject.problem(with: subject) {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why a reported page view was or was not counted (SPEC §9); `ok` is the only counted reason.
+/// Why a reported page view was or was not counted (openrpc.json); `ok` is the only counted reason.
 /// When several apply, the first in declaration order is the reason.
 public enum PageViewReason: String, Sendable, CaseIterable, Codable {
     case excluded
@@ -31,7 +31,7 @@ public struct PageViewRules: Sendable {
 }
 
 /// The path of a tracked page: the query and fragment are dropped (they may carry personal
-/// data, SPEC §2), so views of one page add up under one path.
+/// data; docs/architecture.md, "Privacy"), so views of one page add up under one path.
 public enum PagePath {
     public static let maxLength = 512
 

@@ -69,7 +69,7 @@ public struct PageTotals: Sendable, Equatable {
     }
 }
 
-/// Stats read from the aggregates only, never from the raw click log (SPEC §8).
+/// Stats read from the aggregates only, never from the raw click log (openapi.yaml).
 public protocol StatsRepository: Sendable {
     func quarterHourHits(linkID: Int64, from: Date, to: Date) async throws -> [QuarterHourHits]
     func topReferers(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [RefererCount]

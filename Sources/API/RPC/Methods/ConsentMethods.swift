@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 
-/// `consent.set` and `consent.get`: the consent log of SPEC §4 and §6.
+/// `consent.set` and `consent.get`: the consent log (docs/architecture.md, "Consent").
 struct ConsentMethods {
     let consents: any ConsentRepository
 
