@@ -48,6 +48,34 @@ import Testing
         }
     }
 
+    /// The header timeout runs from a request's first byte, not from the last answer: a slow head
+    /// is cut off while an idle keep-alive connection stays.
+    @Test func aHeadSentTooSlowlyIsCutOffWhileAnIdleConnectionStays() async throws {
+        try await TestService.run(configuration: Self.configuration(idle: .seconds(60), header: .seconds(1))) { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            let port = try #require(api.client.port)
+            async let slow = RawSocket.onThread {
+                let socket = try RawSocket(port: port)
+                try socket.send("GET /go/deal HTTP/1.1\r\nHost: example.com\r\n")
+                return try socket.readUntilClosed()
+            }
+            async let idleAfterAnswers = RawSocket.onThread {
+                let socket = try RawSocket(port: port)
+                var heads: [String] = []
+                for _ in 0..<2 {  // the router answers the first, the event loop the second
+                    try socket.send(Self.redirectRequest())
+                    heads.append(try socket.readHead())
+                }
+                socket.setReceiveTimeout(seconds: 3)
+                return (heads, socket.staysSilent())
+            }
+            #expect(try await slow.isEmpty)
+            let (heads, stayedOpen) = try await idleAfterAnswers
+            #expect(heads.allSatisfy { $0.hasPrefix("HTTP/1.1 302") })
+            #expect(stayedOpen, "open 3 s after its answers, past the 1 s header timeout")
+        }
+    }
+
     /// The fast path answers these without Hummingbird's connection handler seeing them: the
     /// connection must still count as busy, not idle since the router's last answer.
     @Test func aBusyFastPathConnectionIsNotIdle() async throws {

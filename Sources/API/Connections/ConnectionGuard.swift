@@ -14,8 +14,9 @@ import NIOHTTPTypesHTTP1
 ///   close` in any case or list, or HTTP/1.0 without keep-alive (RFC 9112 §9.3);
 /// - answers what the HTTP parser refuses with problem+json (431 for oversized headers), then closes.
 ///
-/// It sits right after Hummingbird's HTTP codec and places two probes in front of it: one sees
-/// raw bytes (a request has started), one the HTTP/1 head with its version (keep-alive).
+/// It sits right after Hummingbird's HTTP codec and places a probe in front of it that reads the
+/// HTTP/1 head's version (HTTP/1.0 defaults to close; the codec drops the version). A read that
+/// completes without a head while the connection is idle means a request has started arriving.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -27,7 +28,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         var header: Duration
     }
 
-    private let timeouts: Timeouts
+    private let idleTimeout: TimeAmount
+    private let headerTimeout: TimeAmount
     private let logger: Logger
     private var context: ChannelHandlerContext?
     /// For each request read and not yet answered, in order: whether the connection stays open after it.
@@ -35,12 +37,20 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Keep-alive verdicts of heads the probe saw that have not reached this handler yet.
     private var keepAliveOfNextHeads: [Bool] = []
     private var headStarted = false
+    /// Whether the decoder made a request part of the bytes of the current read.
+    private var partsInThisRead = false
     private var bodyInProgress = false
     private var closing = false
+    /// When the connection is closed unless something happens first; nil while a request is answered.
+    private var deadline: NIODeadline?
+    /// One timer, moved only when the deadline comes earlier than it: a busy connection moves a
+    /// deadline per request, not a timer (scheduling one per request cost measurable CPU).
     private var timer: Scheduled<Void>?
+    private var timerAt = NIODeadline.distantFuture
 
     init(timeouts: Timeouts, logger: Logger) {
-        self.timeouts = timeouts
+        self.idleTimeout = TimeAmount(timeouts.idle)
+        self.headerTimeout = TimeAmount(timeouts.header)
         self.logger = logger
     }
 
@@ -48,15 +58,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
         let pipeline = context.pipeline.syncOperations
         do {
-            try pipeline.addHandler(RequestBytesProbe(guard: self), position: .first)
             let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
             try pipeline.addHandler(KeepAliveProbe(guard: self), position: .before(codec))
         } catch {
-            // Only a pipeline without Hummingbird's codec can get here; without the probes the
-            // idle timeout still holds.
+            // Only a pipeline without Hummingbird's codec can get here; without the probe the
+            // timeouts still hold and only HTTP/1.0's default of closing is lost.
             logger.error("connection guard incomplete", metadata: ["error": "\(error)"])
         }
-        if context.channel.isActive { arm(timeouts.idle) }
+        if context.channel.isActive { expire(after: idleTimeout) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -65,7 +74,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(timeouts.idle)
+        expire(after: idleTimeout)
         context.fireChannelActive()
     }
 
@@ -76,20 +85,38 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
+        partsInThisRead = true
         switch unwrapInboundIn(data) {
         case .head:
             headStarted = false
             bodyInProgress = true
             unanswered.append(keepAliveOfNextHeads.isEmpty ? true : keepAliveOfNextHeads.removeFirst())
-            arm(timeouts.idle)
+            expire(after: idleTimeout)
         case .body:
-            arm(timeouts.idle)
+            expire(after: idleTimeout)
         case .end:
             bodyInProgress = false
-            // Answering may take as long as it takes (an export streams for minutes).
-            timer?.cancel()
+            if unanswered.isEmpty {
+                // Answered already (the fast path answers before the request's end is read).
+                expire(after: idleTimeout)
+            } else {
+                // Answering may take as long as it takes (an export streams for minutes).
+                deadline = nil
+            }
         }
         context.fireChannelRead(data)
+    }
+
+    /// Bytes were read. If the decoder made nothing of them while the connection was idle, they
+    /// are the start of a request whose head has `header` to arrive whole, however slowly the
+    /// rest trickles in.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if !partsInThisRead, unanswered.isEmpty, !bodyInProgress, !headStarted, !closing {
+            headStarted = true
+            expire(after: headerTimeout)
+        }
+        partsInThisRead = false
+        context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -105,7 +132,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             context.write(data, promise: promise)
-            if unanswered.isEmpty, !bodyInProgress, !headStarted { arm(timeouts.idle) }
+            if unanswered.isEmpty, !bodyInProgress, !headStarted { expire(after: idleTimeout) }
         default:
             context.write(data, promise: promise)
         }
@@ -133,24 +160,31 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         close(context)
     }
 
-    /// The first bytes of a request arrived while the connection was idle.
-    fileprivate func requestBytesArrived() {
-        guard unanswered.isEmpty, !bodyInProgress, !headStarted else { return }
-        headStarted = true
-        arm(timeouts.header)
-    }
-
     fileprivate func headArriving(keepAlive: Bool) {
         keepAliveOfNextHeads.append(keepAlive)
     }
 
-    private func arm(_ timeout: Duration) {
-        timer?.cancel()
+    private func expire(after timeout: TimeAmount) {
+        let at = NIODeadline.now() + timeout
+        deadline = at
+        if timer == nil || at < timerAt { schedule(at) }
+    }
+
+    private func schedule(_ at: NIODeadline) {
         guard let context, !closing else { return }
-        timer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [weak self] in
-            guard let self, let context = self.context else { return }
-            self.logger.debug("closing a connection that sent nothing in time")
-            self.close(context)
+        timer?.cancel()
+        timerAt = at
+        timer = context.eventLoop.scheduleTask(deadline: at) { [weak self] in self?.timerFired() }
+    }
+
+    private func timerFired() {
+        timer = nil
+        guard let deadline, let context else { return }
+        if deadline <= .now() {
+            logger.debug("closing a connection that sent nothing in time")
+            close(context)
+        } else {
+            schedule(deadline)
         }
     }
 
@@ -162,22 +196,6 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private static func isRequestError(_ error: any Error) -> Bool {
         error is HTTPParserError || error is HTTP1TypeConversionError
-    }
-}
-
-/// Tells the guard that a request's bytes started arriving; sees raw bytes, first in the pipeline.
-private final class RequestBytesProbe: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    private weak var connectionGuard: ConnectionGuard?
-
-    init(guard connectionGuard: ConnectionGuard) {
-        self.connectionGuard = connectionGuard
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        connectionGuard?.requestBytesArrived()
-        context.fireChannelRead(data)
     }
 }
 
