@@ -8,15 +8,15 @@ import Storage
 
 /// What the application is built from; tests make one over an in-memory database.
 package struct AppDependencies: Sendable {
-    package var database: AppDatabase
+    package var storage: AppStorage
     package var tokenAuthority: TokenAuthority
     package var botMatcher: BotMatcher
     package var clickWriter: ClickWriter
     /// How the GA sender spaces retries; tests that are not about back-off shorten it.
     package var gaRetryPolicy: RetryPolicy = .standard
 
-    package init(database: AppDatabase, tokenAuthority: TokenAuthority, botMatcher: BotMatcher, clickWriter: ClickWriter) {
-        self.database = database
+    package init(storage: AppStorage, tokenAuthority: TokenAuthority, botMatcher: BotMatcher, clickWriter: ClickWriter) {
+        self.storage = storage
         self.tokenAuthority = tokenAuthority
         self.botMatcher = botMatcher
         self.clickWriter = clickWriter
@@ -31,7 +31,8 @@ package func buildApplication(
     configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger
 ) throws -> some ApplicationProtocol {
     AppMetrics.bootstrap()
-    let links = CachedLinkRepository(SQLiteLinkRepository(database: dependencies.database))
+    let storage = dependencies.storage
+    let links = CachedLinkRepository(storage.links)
     let intake = ClickIntake(
         links: links,
         classifier: HitClassifier(bots: dependencies.botMatcher, customTags: configuration.customTags),
@@ -50,14 +51,11 @@ package func buildApplication(
         ledger: ledger)
     var services: [any Service] = []
     if let ga = configuration.ga {
-        services.append(
-            GASender(
-                outbox: SQLiteOutboxRepository(database: dependencies.database), settings: ga,
-                retryPolicy: dependencies.gaRetryPolicy, logger: logger))
+        services.append(GASender(outbox: storage.outbox, settings: ga, retryPolicy: dependencies.gaRetryPolicy, logger: logger))
     }
     services.append(dependencies.clickWriter)
     // Last in, first to stop: a purge in progress ends at its current batch.
-    services.append(ClickRetention(database: dependencies.database, retentionDays: configuration.retentionDays, logger: logger))
+    services += storage.services(configuration.retentionDays, logger)
     let serverName = "clicktrail"
     let timeouts = ConnectionGuard.Timeouts(idle: configuration.idleTimeout, header: configuration.headerTimeout)
     return Application(
@@ -78,11 +76,10 @@ package func buildApplication(
 }
 
 func buildRouter(
-    configuration: AppConfiguration, dependencies: AppDependencies, links: CachedLinkRepository<SQLiteLinkRepository>,
+    configuration: AppConfiguration, dependencies: AppDependencies, links: CachedLinkRepository,
     intake: ClickIntake, redirector: Redirector, ledger: RequestLedger
 ) throws -> Router<AppRequestContext> {
-    let database = dependencies.database
-    let leads = SQLiteLeadRepository(database: database)
+    let storage = dependencies.storage
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
     // Middleware wraps only routes added after it, so it comes first. The ledger sits outside
     // the problem middleware: it sees the status the client gets.
@@ -91,22 +88,21 @@ func buildRouter(
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
 
-    HealthController(database: database, openAPIDocument: try APIDocuments.openAPI()).addRoutes(to: router)
-    MetricsController(registry: AppMetrics.registry, clickWriter: dependencies.clickWriter, outbox: SQLiteOutboxRepository(database: database))
-        .addRoutes(to: router)
+    HealthController(isReachable: storage.isReachable, openAPIDocument: try APIDocuments.openAPI()).addRoutes(to: router)
+    MetricsController(registry: AppMetrics.registry, clickWriter: dependencies.clickWriter, outbox: storage.outbox).addRoutes(to: router)
     RedirectController(redirector: redirector).addRoutes(to: router)
 
     let authentication = AuthenticationMiddleware(authority: dependencies.tokenAuthority)
     let api = router.group("api/v1").add(middleware: authentication).group(context: AuthenticatedContext.self)
     LinkController(links: links).addRoutes(to: api)
-    LeadController(leads: leads).addRoutes(to: api)
-    GtagDefaultController(consents: SQLiteConsentRepository(database: database)).addRoutes(to: api)
-    OutboxStatsController(outbox: SQLiteOutboxRepository(database: database)).addRoutes(to: api)
-    StatsController(stats: SQLiteStatsRepository(database: database), links: links).addRoutes(to: api)
-    ClickExportController(clickLog: SQLiteClickLogRepository(database: database), links: links).addRoutes(to: api)
+    LeadController(leads: storage.leads).addRoutes(to: api)
+    GtagDefaultController(consents: storage.consents).addRoutes(to: api)
+    OutboxStatsController(outbox: storage.outbox).addRoutes(to: api)
+    StatsController(stats: storage.stats, links: links).addRoutes(to: api)
+    ClickExportController(clickLog: storage.clickLog, links: links).addRoutes(to: api)
 
     let rpc = router.group("rpc").add(middleware: authentication).group(context: AuthenticatedContext.self)
-    RPCController(dispatcher: try ingestDispatcher(configuration: configuration, dependencies: dependencies, intake: intake, leads: leads))
+    RPCController(dispatcher: try ingestDispatcher(configuration: configuration, dependencies: dependencies, intake: intake))
         .addRoutes(to: rpc)
     routes.fill(from: router)
     return router
@@ -114,16 +110,16 @@ func buildRouter(
 
 /// Every JSON-RPC method the service answers, over its storage.
 func ingestDispatcher(
-    configuration: AppConfiguration, dependencies: AppDependencies, intake: ClickIntake, leads: some LeadRepository
+    configuration: AppConfiguration, dependencies: AppDependencies, intake: ClickIntake
 ) throws -> RPCDispatcher {
-    let database = dependencies.database
+    let storage = dependencies.storage
     let methods =
         ClickMethods(intake: intake, siteHosts: configuration.siteHosts, customTags: configuration.customTags).methods
         + PageViewMethods(
             rules: PageViewRules(excludedPrefixes: configuration.pageViewExcludedPrefixes, bots: dependencies.botMatcher),
-            pageViews: SQLitePageViewRepository(database: database), forwardsToGA: configuration.ga != nil).methods
-        + LeadMethods(leads: leads, customTags: configuration.customTags).methods
-        + ConsentMethods(consents: SQLiteConsentRepository(database: database)).methods
+            pageViews: storage.pageViews, forwardsToGA: configuration.ga != nil).methods
+        + LeadMethods(leads: storage.leads, customTags: configuration.customTags).methods
+        + ConsentMethods(consents: storage.consents).methods
         + DiscoverMethod(document: try APIDocuments.openRPC()).methods
     return RPCDispatcher(methods: methods)
 }

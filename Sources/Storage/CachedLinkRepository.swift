@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// One process owns a SQLite file, so its own writes are the only ones to see. Instances sharing
 /// a PostgreSQL database will need a time-to-live or a change feed here.
-package final class CachedLinkRepository<Base: LinkRepository>: LinkRepository {
+package final class CachedLinkRepository: LinkRepository {
     private struct State {
         var links: [String: Link] = [:]
         /// Slugs recently found missing. Probes for random slugs would otherwise each cost a
@@ -18,10 +18,10 @@ package final class CachedLinkRepository<Base: LinkRepository>: LinkRepository {
         var generation: UInt64 = 0
     }
 
-    private let base: Base
+    private let base: any LinkRepository
     private let state = Mutex(State())
 
-    package init(_ base: Base) {
+    package init(_ base: any LinkRepository) {
         self.base = base
     }
 

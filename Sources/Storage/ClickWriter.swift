@@ -21,7 +21,7 @@ package final class ClickWriter: Service {
     static let gatheringPause: Duration = .milliseconds(5)
 
     private let queue: BatchQueue<PendingClick>
-    private let database: AppDatabase
+    private let store: any ClickStore
     private let logger: Logger
     private let hitsByReason = Dictionary(
         uniqueKeysWithValues: HitReason.allCases.map { ($0, Counter(label: "clicktrail_hits_total", dimensions: [("reason", $0.rawValue)])) })
@@ -33,9 +33,9 @@ package final class ClickWriter: Service {
     /// A full queue drops many clicks a second: one log line per interval says how many.
     private let queueFullLog = RateLimitedCount(interval: .seconds(10))
 
-    package init(database: AppDatabase, capacity: Int = defaultCapacity, logger: Logger = Logger(label: "clicktrail.click-writer")) {
+    package init(store: any ClickStore, capacity: Int = defaultCapacity, logger: Logger = Logger(label: "clicktrail.click-writer")) {
         self.queue = BatchQueue(capacity: capacity)
-        self.database = database
+        self.store = store
         self.logger = logger
     }
 
@@ -104,8 +104,8 @@ package final class ClickWriter: Service {
                 // In a task of its own, which cancellation of `run` does not reach: GRDB refuses
                 // to start a write in a cancelled task, and the clicks queued when a sibling
                 // service failed would be dropped instead of written.
-                let database = self.database
-                let results = try await Task { try await database.writer.write { db in try Self.insert(batch.map(\.click), db) } }.value
+                let store = self.store
+                let results = try await Task { try await store.store(batch.map(\.click)) }.value
                 batchDuration.record(duration: ContinuousClock.now - started)
                 var stored: [HitReason: Int] = [:]
                 for (pending, result) in zip(batch, results) {
@@ -129,49 +129,6 @@ package final class ClickWriter: Service {
         for pending in batch {
             pending.confirm(.failed)
         }
-    }
-
-    /// Inserts clicks with their aggregates and GA events inside the caller's transaction; for
-    /// each click its id and GA status, nil where its link is gone. Demo data uses it too, so
-    /// generated clicks are stored exactly as served ones.
-    package static func insert(_ clicks: [ClickRecord], _ db: Database) throws -> [(id: Int64, gaStatus: GAStatus)?] {
-        // Links deleted since the redirect take their clicks with them: rows for a missing link
-        // are skipped instead of failing the whole batch on the foreign key. One lookup per
-        // batch, not a subquery per row: the transaction keeps the answer true until commit.
-        let linkIDs = Array(Set(clicks.map(\.linkID)))
-        let existingLinks = try Set(Int64.fetchAll(db, SQLRequest<Int64>(literal: "SELECT id FROM link WHERE id IN \(linkIDs)")))
-        let columns = ["link_id", "occurred_at", "referer", "referer_class", "counted", "reason"] + LeadSourceColumns.names + ["ga_status"]
-        let insertClick = try db.cachedStatement(sql: """
-            INSERT INTO click (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
-            """)
-        var stored: [(id: Int64, gaStatus: GAStatus)?] = []
-        var aggregates = ClickAggregates()
-        for click in clicks {
-            guard existingLinks.contains(click.linkID) else {
-                stored.append(nil)
-                continue
-            }
-            let verdict = click.verdict
-            var arguments: StatementArguments = [
-                click.linkID, click.occurredAt.epochMillis, verdict.referer, verdict.refererClass.rawValue,
-                verdict.counted, verdict.reason.rawValue,
-            ]
-            let ga = try GAOutboxQueue.decide(visitor: click.visitor, counted: verdict.counted, db) { clientID, consent in
-                GAForwarding.affiliateClick(
-                    click, linkSlug: click.linkSlug, clientID: clientID, sessionID: click.visitor?.sessionID, consent: consent)
-            }
-            arguments += LeadSourceColumns.arguments(verdict.leadSource)
-            arguments += [ga.status.rawValue]
-            try insertClick.execute(arguments: arguments)
-            let id = db.lastInsertedRowID
-            stored.append((id, ga.status))
-            if let body = ga.body {
-                try GAOutboxQueue.enqueue(body, event: "affiliate_click", clickID: id, occurredAt: click.occurredAt, db)
-            }
-            aggregates.add(click)
-        }
-        try aggregates.write(db)
-        return stored
     }
 
     private struct PendingClick: Sendable {

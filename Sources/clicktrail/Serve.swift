@@ -65,7 +65,7 @@ struct Serve: AsyncParsableCommand {
             logger.warning("\(warning)")
         }
 
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let storage = try AppStorage.open(location: configuration.databasePath)
         let (keys, created) = try AdminKeyFile.keys(for: configuration)
         if let warning = AdminKeyFile.exposureWarning(for: configuration) { logger.warning("\(warning)") }
         if created {
@@ -76,9 +76,9 @@ struct Serve: AsyncParsableCommand {
                     + "clicktrail token mint --database \(configuration.databasePath) --scope admin --ttl 30d\n").utf8))
         }
         let dependencies = AppDependencies(
-            database: database, tokenAuthority: await TokenAuthority(keySet: keys),
+            storage: storage, tokenAuthority: await TokenAuthority(keySet: keys),
             botMatcher: try BotLists.matcher(extraSignatures: configuration.extraBotSignatures),
-            clickWriter: ClickWriter(database: database, logger: logger))
+            clickWriter: ClickWriter(store: storage.clicks, logger: logger))
         let app = try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
         // SIGTERM and SIGINT stop gracefully: no new connections, requests in flight finish, the
         // click writer drains, the GA sender settles what it sent. Each part is bounded (GA

@@ -24,7 +24,7 @@ import Testing
     }
 
     static func store(_ clicks: [ClickRecord], _ api: TestAPI) async throws {
-        _ = try await api.database.writer.write { db in try ClickWriter.insert(clicks, db) }
+        _ = try await api.database.writer.write { db in try SQLiteClickStore.insert(clicks, db) }
     }
 
     static func export(_ api: TestAPI, _ query: String, accept: String) async throws -> String {

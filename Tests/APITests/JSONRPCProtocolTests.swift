@@ -227,15 +227,13 @@ import Testing
             let documented = Set(methods.compactMap { $0["name"] as? String })
             let database = try AppDatabase.inMemory()
             let dependencies = AppDependencies(
-                database: database, tokenAuthority: api.authority, botMatcher: try TestService.botMatcher.get(),
-                clickWriter: ClickWriter(database: database))
+                storage: .sqlite(database), tokenAuthority: api.authority, botMatcher: try TestService.botMatcher.get(),
+                clickWriter: ClickWriter(store: SQLiteClickStore(database: database)))
             let intake = ClickIntake(
-                links: CachedLinkRepository(SQLiteLinkRepository(database: database)),
+                links: CachedLinkRepository(dependencies.storage.links),
                 classifier: HitClassifier(bots: dependencies.botMatcher), writer: dependencies.clickWriter, forwardsToGA: false)
-            let known = try ingestDispatcher(
-                configuration: AppConfiguration(), dependencies: dependencies, intake: intake,
-                leads: SQLiteLeadRepository(database: database)
-            ).methodParameters
+            let known = try ingestDispatcher(configuration: AppConfiguration(), dependencies: dependencies, intake: intake)
+                .methodParameters
             #expect(documented == Set(known.keys))
             #expect(documented.count == methods.count)
             for method in methods {

@@ -27,7 +27,7 @@ import Testing
             records.append(ClickRecord(linkID: link.id, linkSlug: click.slug, occurredAt: date, verdict: verdict))
         }
         let batch = records
-        _ = try await api.database.writer.write { db in try ClickWriter.insert(batch, db) }
+        _ = try await api.database.writer.write { db in try SQLiteClickStore.insert(batch, db) }
     }
 
     static func stats(_ api: TestAPI, _ query: String) async throws -> [String: Any] {

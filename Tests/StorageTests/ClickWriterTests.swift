@@ -17,7 +17,7 @@ import Testing
     @Test func aGracefulShutdownWritesEverythingQueuedWithCountersAndAggregates() async throws {
         let database = try AppDatabase.inMemory()
         let link = try await SQLiteLinkRepository(database: database).create(try draft("writer"))
-        let writer = ClickWriter(database: database, capacity: 64)
+        let writer = ClickWriter(store: SQLiteClickStore(database: database), capacity: 64)
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -49,7 +49,7 @@ import Testing
     @Test func anIdleWriterReturnsWhenItsTaskIsCancelled() async throws {
         let database = try AppDatabase.inMemory()
         let link = try await SQLiteLinkRepository(database: database).create(try draft("idle"))
-        let writer = ClickWriter(database: database)
+        let writer = ClickWriter(store: SQLiteClickStore(database: database))
         let finished = Mutex(false)
         let running = Task {
             try await writer.run()
@@ -70,7 +70,7 @@ import Testing
     @Test func aCancelledWriterStillStoresWhatItQueued() async throws {
         let database = try AppDatabase.inMemory()
         let link = try await SQLiteLinkRepository(database: database).create(try draft("writer"))
-        let writer = ClickWriter(database: database, logger: Logger(label: "test"))
+        let writer = ClickWriter(store: SQLiteClickStore(database: database), logger: Logger(label: "test"))
         for _ in 0..<300 { await writer.record(click(link.id, .ok)) }
         let running = Task { try await writer.run() }
         running.cancel()
@@ -84,7 +84,7 @@ import Testing
     @Test func aConfirmedClickAnswersItsIdAndStoresItsCustomTags() async throws {
         let database = try AppDatabase.inMemory()
         let link = try await SQLiteLinkRepository(database: database).create(try draft("confirm"))
-        let writer = ClickWriter(database: database)
+        let writer = ClickWriter(store: SQLiteClickStore(database: database))
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

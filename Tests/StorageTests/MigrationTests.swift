@@ -25,7 +25,7 @@ import Testing
                     referer: reason == .noReferer ? nil : referers[index % referers.count], leadSource: lead)))
         }
         let recorded = clicks
-        _ = try await live.writer.write { db in try ClickWriter.insert(recorded, db) }
+        _ = try await live.writer.write { db in try SQLiteClickStore.insert(recorded, db) }
 
         let old = try DatabaseQueue(configuration: AppDatabase.configuration())
         try AppMigrations.migrator.migrate(old, upTo: "v4-ga-outbox")

@@ -12,7 +12,7 @@ import Testing
 
     /// Stores `clicks` through a running writer and returns what each became.
     private func store(_ clicks: [ClickRecord], in database: AppDatabase) async throws -> [ClickWriteOutcome] {
-        let writer = ClickWriter(database: database)
+        let writer = ClickWriter(store: SQLiteClickStore(database: database))
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -6,7 +6,7 @@ import Storage
 /// classify the hit, hand the click to the writer. The two entry points differ only in where
 /// the hit's facts come from.
 struct ClickIntake: Sendable {
-    let links: CachedLinkRepository<SQLiteLinkRepository>
+    let links: CachedLinkRepository
     let classifier: HitClassifier
     let writer: ClickWriter
     /// Whether GA forwarding is configured; when it is not, visitors are not even read.

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Logging
+import Storage
 
 /// Everything `serve` needs, resolved once at start-up: flags override environment variables,
 /// which override the defaults in the README's "Configuration".
@@ -85,8 +86,8 @@ package struct AppConfiguration: Sendable {
             configuration.port = number
         }
         if let path = value("CLICKTRAIL_DATABASE") {
-            if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
-                throw ConfigurationError("CLICKTRAIL_DATABASE: PostgreSQL is not supported yet; give a SQLite file path")
+            if AppStorage.isPostgreSQL(path) {
+                throw ConfigurationError(StorageLocationError.postgreSQLNotSupported.description)
             }
             configuration.databasePath = path
         }

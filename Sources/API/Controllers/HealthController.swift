@@ -1,16 +1,15 @@
 import Foundation
 import Hummingbird
-import Storage
 
 /// Unauthenticated probes for orchestrators, and the API description.
 struct HealthController {
-    let database: AppDatabase
+    let isReachable: @Sendable () async -> Bool
     let openAPIDocument: ByteBuffer
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("healthz") { _, _ in HealthStatus(status: "ok") }
         router.get("readyz") { _, _ in
-            guard await database.isReachable() else {
+            guard await isReachable() else {
                 throw Problem(status: .serviceUnavailable, detail: "the database does not answer")
             }
             return HealthStatus(status: "ok")

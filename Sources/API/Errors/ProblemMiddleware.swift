@@ -1,9 +1,9 @@
 import Domain
-import GRDB
 import Metrics
 import Hummingbird
 import Logging
 import NIOCore
+import Storage
 
 /// Turns every error that escapes a handler into problem+json, so no client ever sees an
 /// HTML page, an empty body or internal error text.
@@ -31,7 +31,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let httpError as HTTPError:
             return Problem(status: httpError.status, detail: httpError.body ?? Self.detail(for: httpError.status))
         default:
-            if error is DatabaseError { requestDatabaseErrors.increment() }
+            if AppStorage.isDatabaseError(error) { requestDatabaseErrors.increment() }
             logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return .internalError()
         }

@@ -29,7 +29,7 @@ package struct DemoDataLoader {
         for index in 0..<plan.hours {
             let hour = mix.hour(index)
             try await database.writer.write { db in
-                _ = try ClickWriter.insert(hour.clicks, db)
+                _ = try SQLiteClickStore.insert(hour.clicks, db)
                 for view in hour.pageViews {
                     try SQLitePageViewRepository.addViews(view.views, path: view.path, at: view.at, db)
                 }

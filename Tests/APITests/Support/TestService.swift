@@ -38,8 +38,8 @@ enum TestService {
         var logger = logs.map { jsonLogs ? $0.jsonLogger() : $0.logger() } ?? Logger(label: "clicktrail-test")
         if logs == nil { logger.logLevel = .warning }
         var dependencies = AppDependencies(
-            database: database, tokenAuthority: authority, botMatcher: try botMatcher.get(),
-            clickWriter: ClickWriter(database: database, capacity: clickQueueCapacity, logger: logger))
+            storage: .sqlite(database), tokenAuthority: authority, botMatcher: try botMatcher.get(),
+            clickWriter: ClickWriter(store: SQLiteClickStore(database: database), capacity: clickQueueCapacity, logger: logger))
         dependencies.gaRetryPolicy = gaRetryPolicy
         var configuration = configuration
         configuration.host = "127.0.0.1"
@@ -60,8 +60,8 @@ extension TestService {
         var logger = Logger(label: "clicktrail-test")
         logger.logLevel = .warning
         let dependencies = AppDependencies(
-            database: database, tokenAuthority: await TokenAuthority(keySet: try AdminKeySet(keys: [signingKey])),
-            botMatcher: try botMatcher.get(), clickWriter: ClickWriter(database: database, logger: logger))
+            storage: .sqlite(database), tokenAuthority: await TokenAuthority(keySet: try AdminKeySet(keys: [signingKey])),
+            botMatcher: try botMatcher.get(), clickWriter: ClickWriter(store: SQLiteClickStore(database: database), logger: logger))
         var configuration = configuration
         configuration.host = "127.0.0.1"
         configuration.port = try freePort()

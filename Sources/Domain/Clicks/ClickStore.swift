@@ -1,0 +1,7 @@
+/// Where the click writer puts a batch: the rows, the links' counters, the aggregates and the
+/// GA outbox events of consented clicks, all in one transaction.
+public protocol ClickStore: Sendable {
+    /// Stores `clicks` in one transaction; for each, its id and GA status, nil where its link is
+    /// gone (deleted since the redirect).
+    func store(_ clicks: [ClickRecord]) async throws -> [(id: Int64, gaStatus: GAStatus)?]
+}
