@@ -112,7 +112,7 @@ import Testing
     /// With the writer stuck (a failing database) and its queue full, redirects wait for room
     /// only a short bound, then are answered with their clicks dropped, counted and logged: the
     /// visitor's redirect never waits on the database.
-    @Test func aFullClickQueueDelaysRedirectsOnlyBrieflyThenDropsAndCounts() async throws {
+    @Test(.timeLimit(.minutes(1))) func aFullClickQueueDelaysRedirectsOnlyBrieflyThenDropsAndCounts() async throws {
         let database = try AppDatabase.inMemory()
         let logs = LogCapture()
         let capacity = 4
