@@ -30,16 +30,8 @@ import Testing
             let port = try #require(api.client.port)
             let started = ContinuousClock.now
             async let silent = RawSocket.onThread { try RawSocket(port: port).readUntilClosed() }
-            async let halfHead = RawSocket.onThread {
-                let socket = try RawSocket(port: port)
-                try socket.send("GET /go/deal HTTP/1.1\r\nHost: example.com\r\nUser-Agent: slow")
-                return try socket.readUntilClosed()
-            }
-            async let answered = RawSocket.onThread {
-                let socket = try RawSocket(port: port)
-                try socket.send(Self.redirectRequest())
-                return try socket.readUntilClosed()
-            }
+            async let halfHead = RawHTTPConnection.exchange(port: port, ["GET /go/deal HTTP/1.1\r\nHost: example.com\r\nUser-Agent: slow"])
+            async let answered = RawHTTPConnection.exchange(port: port, [Self.redirectRequest()])
             #expect(try await silent.isEmpty)
             #expect(try await halfHead.isEmpty)
             #expect(try await answered.hasPrefix("HTTP/1.1 302 Found"))
@@ -54,11 +46,7 @@ import Testing
         try await TestService.run(configuration: Self.configuration(idle: .seconds(60), header: .seconds(1))) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             let port = try #require(api.client.port)
-            async let slow = RawSocket.onThread {
-                let socket = try RawSocket(port: port)
-                try socket.send("GET /go/deal HTTP/1.1\r\nHost: example.com\r\n")
-                return try socket.readUntilClosed()
-            }
+            async let slow = RawHTTPConnection.exchange(port: port, ["GET /go/deal HTTP/1.1\r\nHost: example.com\r\n"])
             async let idleAfterAnswers = RawSocket.onThread {
                 let socket = try RawSocket(port: port)
                 var heads: [String] = []
@@ -108,11 +96,7 @@ import Testing
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             let port = try #require(api.client.port)
             for _ in 0..<2 {  // the router answers the first (cold slug), the event loop the second
-                let answer = try await RawSocket.onThread {
-                    let socket = try RawSocket(port: port)
-                    try socket.send(Self.redirectRequest(version: version, connection: connection))
-                    return try socket.readUntilClosed()
-                }
+                let answer = try await RawHTTPConnection.exchange(port: port, [Self.redirectRequest(version: version, connection: connection)])
                 #expect(answer.hasPrefix("HTTP/1.1 302 Found"))
                 #expect(answer.lowercased().contains("\r\nconnection: close\r\n"))
             }
@@ -141,11 +125,7 @@ import Testing
     func whatTheParserRefusesIsAnsweredAsProblemJSON(_ request: String, _ status: Int) async throws {
         try await TestService.run { api in
             let port = try #require(api.client.port)
-            let answer = try await RawSocket.onThread {
-                let socket = try RawSocket(port: port)
-                try socket.send(request)
-                return try socket.readUntilClosed()
-            }
+            let answer = try await RawHTTPConnection.exchange(port: port, [request])
             #expect(answer.hasPrefix("HTTP/1.1 \(status) "))
             #expect(answer.lowercased().contains("content-type: application/problem+json"))
             let body = try #require(answer.components(separatedBy: "\r\n\r\n").last)

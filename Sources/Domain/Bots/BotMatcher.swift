@@ -83,9 +83,10 @@ public struct BotMatcher: Sendable {
 
     /// Whether `userAgent` belongs to a bot. An empty or blank user agent does (README, "The redirect").
     public func isBot(_ userAgent: String) -> Bool {
-        if let known = recent.verdict(for: userAgent) { return known }
+        let key = VerdictCache.key(userAgent)
+        if let known = recent.verdict(forKey: key) { return known }
         let verdict = evaluate(userAgent)
-        recent.remember(verdict, for: userAgent)
+        recent.remember(verdict, forKey: key)
         return verdict
     }
 

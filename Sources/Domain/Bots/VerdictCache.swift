@@ -16,13 +16,11 @@ final class VerdictCache: Sendable {
         self.verdicts = Mutex([:])
     }
 
-    func verdict(for userAgent: String) -> Bool? {
-        let key = Self.key(userAgent)
-        return verdicts.withLock { $0[key] }
+    func verdict(forKey key: Int) -> Bool? {
+        verdicts.withLock { $0[key] }
     }
 
-    func remember(_ verdict: Bool, for userAgent: String) {
-        let key = Self.key(userAgent)
+    func remember(_ verdict: Bool, forKey key: Int) {
         verdicts.withLock { verdicts in
             // Starting over when full is crude but bounded, and refills within seconds.
             if verdicts.count >= capacity { verdicts.removeAll(keepingCapacity: true) }
@@ -30,6 +28,7 @@ final class VerdictCache: Sendable {
         }
     }
 
+    /// The key of `userAgent`; made once per lookup, as hashing reads the whole user agent.
     static func key(_ userAgent: String) -> Int {
         var hasher = Hasher()
         var text = userAgent
