@@ -55,7 +55,7 @@ package func buildApplication(
     }
     services.append(dependencies.clickWriter)
     // Last in, first to stop: a purge in progress ends at its current batch.
-    services += storage.services(configuration.retentionDays, logger)
+    services += storage.services(configuration.retentionDays, logger) { change in links.apply(change) }
     let serverName = "clicktrail"
     let timeouts = ConnectionGuard.Timeouts(idle: configuration.idleTimeout, header: configuration.headerTimeout)
     return Application(

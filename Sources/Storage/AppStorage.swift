@@ -5,8 +5,8 @@ import Logging
 import ServiceLifecycle
 
 /// Everything the service keeps, behind the domain's repository protocols: what the API layer
-/// is built from. `AppStorage.open(location:)` picks the backend from the configured location,
-/// so no backend type is named above this layer.
+/// is built from. `AppStorage.open(_:)` picks the backend from the configured location, so no
+/// backend type is named above this layer.
 package struct AppStorage: Sendable {
     package var links: any LinkRepository
     package var leads: any LeadRepository
@@ -19,8 +19,11 @@ package struct AppStorage: Sendable {
     package var clicks: any ClickStore
     /// Whether the database answers a trivial query: what `/readyz` reports.
     package var isReachable: @Sendable () async -> Bool
-    /// The backend's own long-lived work (the retention of raw clicks), run beside the server.
-    package var services: @Sendable (_ retentionDays: Int, _ logger: Logger) -> [any Service]
+    /// The backend's own long-lived work (the retention of raw clicks; on a shared database, the
+    /// feed of other instances' link changes, reported to `onLinkChange`), run beside the server.
+    package var services: @Sendable (_ retentionDays: Int, _ logger: Logger, _ onLinkChange: @escaping @Sendable (LinkChange) -> Void) -> [any Service]
+    /// Releases connections; called once the services have stopped.
+    package var close: @Sendable () async -> Void
 }
 
 extension AppStorage {
@@ -32,30 +35,41 @@ extension AppStorage {
             outbox: SQLiteOutboxRepository(database: database), stats: SQLiteStatsRepository(database: database),
             clickLog: SQLiteClickLogRepository(database: database), clicks: SQLiteClickStore(database: database),
             isReachable: { await database.isReachable() },
-            services: { retentionDays, logger in [ClickRetention(database: database, retentionDays: retentionDays, logger: logger)] })
+            // One process owns the file: its own writes are the only link changes there are.
+            services: { retentionDays, logger, _ in [ClickRetention(database: database, retentionDays: retentionDays, logger: logger)] },
+            close: {})
     }
 
-    /// The storage at `location`: a SQLite file path (created with its folder when missing,
-    /// migrations applied), or a PostgreSQL URL, which this version refuses.
-    package static func open(location: String) throws -> AppStorage {
-        guard !isPostgreSQL(location) else { throw StorageLocationError.postgreSQLNotSupported }
-        return .sqlite(try AppDatabase.open(path: location))
+    /// The PostgreSQL backend over `database`, which instances may share.
+    package static func postgreSQL(_ database: PostgreSQLDatabase) -> AppStorage {
+        AppStorage(
+            links: PostgreSQLLinkRepository(database: database), leads: PostgreSQLLeadRepository(database: database),
+            consents: PostgreSQLConsentRepository(database: database), pageViews: PostgreSQLPageViewRepository(database: database),
+            outbox: PostgreSQLOutboxRepository(database: database), stats: PostgreSQLStatsRepository(database: database),
+            clickLog: PostgreSQLClickLogRepository(database: database), clicks: PostgreSQLClickStore(database: database),
+            isReachable: { await database.isReachable() },
+            services: { retentionDays, logger, onLinkChange in
+                [
+                    LinkChangeFeed(database: database, logger: logger, onChange: onLinkChange),
+                    ClickRetention(target: PostgreSQLRetentionTarget(database: database), retentionDays: retentionDays, logger: logger),
+                ]
+            },
+            close: { await database.close() })
+    }
+
+    /// The storage at `location`, migrations applied: a SQLite file (created with its folder
+    /// when missing), or a PostgreSQL server, retried for up to `wait` while it is unreachable.
+    package static func open(_ location: DatabaseLocation, wait: Duration = .seconds(30), logger: Logger) async throws -> AppStorage {
+        switch location {
+        case .file(let path):
+            return .sqlite(try AppDatabase.open(path: path))
+        case .server(let settings):
+            return .postgreSQL(try await PostgreSQLDatabase.connect(settings, waitingUpTo: wait, logger: logger))
+        }
     }
 
     /// Whether `error` came from the database (counted in `clicktrail_database_errors_total`).
     package static func isDatabaseError(_ error: any Error) -> Bool {
-        error is DatabaseError
-    }
-
-    package static func isPostgreSQL(_ location: String) -> Bool {
-        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
-    }
-}
-
-package enum StorageLocationError: Error, CustomStringConvertible {
-    case postgreSQLNotSupported
-
-    package var description: String {
-        "CLICKTRAIL_DATABASE: PostgreSQL is not supported yet; give a SQLite file path"
+        error is DatabaseError || error is PostgreSQLFailure || error is DatabaseUnavailable
     }
 }

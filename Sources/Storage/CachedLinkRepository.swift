@@ -6,8 +6,8 @@ import Synchronization
 /// Every write through this repository invalidates what it touched; reads for the admin API
 /// (`find`, `list`) go to the database so they show fresh click counts.
 ///
-/// One process owns a SQLite file, so its own writes are the only ones to see. Instances sharing
-/// a PostgreSQL database will need a time-to-live or a change feed here.
+/// Instances sharing a database hear of each other's writes through the storage's link change
+/// feed, which calls `apply(_:)`.
 package final class CachedLinkRepository: LinkRepository {
     private struct State {
         var links: [String: Link] = [:]
@@ -77,6 +77,20 @@ package final class CachedLinkRepository: LinkRepository {
     package func delete(slug: String) async throws -> Bool {
         defer { invalidate(slug) }
         return try await base.delete(slug: slug)
+    }
+
+    /// Forgets what a change elsewhere made stale.
+    package func apply(_ change: LinkChange) {
+        switch change {
+        case .slug(let slug):
+            invalidate(slug)
+        case .everything:
+            state.withLock { state in
+                state.links.removeAll()
+                state.missing.removeAll()
+                state.generation &+= 1
+            }
+        }
     }
 
     private func invalidate(_ slugs: String...) {

@@ -1,5 +1,8 @@
 import Domain
+import Foundation
 import GRDB
+import Logging
+import PostgresNIO
 
 /// The aggregates kept beside the click log, summed over a batch and added in its transaction,
 /// so stats read them instead of the raw rows and survive the rows' retention.
@@ -97,5 +100,68 @@ struct ClickAggregates {
         var source: String
         var medium: String
         var campaign: String
+    }
+}
+
+extension ClickAggregates {
+    /// Adds the batch's sums in PostgreSQL, each table in one statement with its keys sorted:
+    /// instances upserting the same keys take the row locks in one order and cannot deadlock.
+    func write(_ connection: PostgresConnection, logger: Logger) async throws {
+        struct Counter: Encodable { var id: Int64; var n: Int }
+        let counterRows = counters.sorted { $0.key < $1.key }.map { Counter(id: $0.key, n: $0.value) }
+        if !counterRows.isEmpty {
+            try await connection.execute(
+                """
+                UPDATE link SET click_count = click_count + t.n
+                FROM json_to_recordset(\(try JSONRows.encode(counterRows))::json) AS t(id BIGINT, n BIGINT) WHERE link.id = t.id
+                """, logger: logger)
+        }
+        struct Bucket: Encodable { var link_id: Int64; var bucket_start: Int64; var reason: String; var referer_class: String; var hits: Int }
+        try await upsert(
+            buckets.sorted { ($0.key.linkID, $0.key.start, $0.key.reason, $0.key.refererClass) < ($1.key.linkID, $1.key.start, $1.key.reason, $1.key.refererClass) }
+                .map { Bucket(link_id: $0.key.linkID, bucket_start: $0.key.start, reason: $0.key.reason, referer_class: $0.key.refererClass, hits: $0.value) },
+            into: "click_bucket", columns: "link_id BIGINT, bucket_start BIGINT, reason TEXT, referer_class TEXT, hits BIGINT",
+            key: "link_id, bucket_start, reason, referer_class", add: ["hits"], connection, logger: logger)
+        struct Day: Encodable { var link_id: Int64; var day_start: Int64; var counted: Int; var hits: Int }
+        try await upsert(
+            days.sorted { ($0.key.linkID, $0.key.start) < ($1.key.linkID, $1.key.start) }
+                .map { Day(link_id: $0.key.linkID, day_start: $0.key.start, counted: $0.value.counted, hits: $0.value.hits) },
+            into: "click_day", columns: "link_id BIGINT, day_start BIGINT, counted BIGINT, hits BIGINT",
+            key: "link_id, day_start", add: ["counted", "hits"], connection, logger: logger)
+        struct RefererRow: Encodable { var link_id: Int64; var bucket_start: Int64; var path: String; var counted: Int }
+        try await upsert(
+            referers.sorted { ($0.key.linkID, $0.key.start, $0.key.path) < ($1.key.linkID, $1.key.start, $1.key.path) }
+                .map { RefererRow(link_id: $0.key.linkID, bucket_start: $0.key.start, path: $0.key.path, counted: $0.value) },
+            into: "click_referer_bucket", columns: "link_id BIGINT, bucket_start BIGINT, path TEXT, counted BIGINT",
+            key: "link_id, bucket_start, path", add: ["counted"], connection, logger: logger)
+        struct SourceRow: Encodable {
+            var link_id: Int64; var bucket_start: Int64; var utm_source: String; var utm_medium: String; var utm_campaign: String; var counted: Int
+        }
+        try await upsert(
+            sources.sorted {
+                ($0.key.linkID, $0.key.start, $0.key.source, $0.key.medium, $0.key.campaign) < ($1.key.linkID, $1.key.start, $1.key.source, $1.key.medium, $1.key.campaign)
+            }.map {
+                SourceRow(link_id: $0.key.linkID, bucket_start: $0.key.start, utm_source: $0.key.source, utm_medium: $0.key.medium, utm_campaign: $0.key.campaign, counted: $0.value)
+            },
+            into: "click_source_bucket",
+            columns: "link_id BIGINT, bucket_start BIGINT, utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, counted BIGINT",
+            key: "link_id, bucket_start, utm_source, utm_medium, utm_campaign", add: ["counted"], connection, logger: logger)
+    }
+
+    private func upsert(
+        _ rows: [some Encodable], into table: String, columns: String, key: String, add: [String],
+        _ connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard !rows.isEmpty else { return }
+        let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).split(separator: " ")[0] }.joined(separator: ", ")
+        let sums = add.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        try await connection.execute(
+            """
+            INSERT INTO \(unescaped: table) (\(unescaped: names))
+            SELECT \(unescaped: names) FROM ROWS FROM (json_to_recordset(\(try JSONRows.encode(rows))::json) AS (\(unescaped: columns)))
+                WITH ORDINALITY AS t(\(unescaped: names), position)
+            ORDER BY position
+            ON CONFLICT (\(unescaped: key)) DO UPDATE SET \(unescaped: sums)
+            """, logger: logger)
     }
 }

@@ -13,7 +13,7 @@ package struct ClickRetention: Service {
     package static let defaultBatchSize = 2_000
     package static let defaultInterval: Duration = .seconds(3_600)
 
-    let database: AppDatabase
+    let target: any RetentionTarget
     let retention: Duration
     let batchSize: Int
     let interval: Duration
@@ -26,7 +26,14 @@ package struct ClickRetention: Service {
         database: AppDatabase, retentionDays: Int, batchSize: Int = defaultBatchSize, interval: Duration = defaultInterval,
         logger: Logger = Logger(label: "clicktrail.retention")
     ) {
-        self.database = database
+        self.init(target: SQLiteRetentionTarget(database: database), retentionDays: retentionDays, batchSize: batchSize, interval: interval, logger: logger)
+    }
+
+    package init(
+        target: any RetentionTarget, retentionDays: Int, batchSize: Int = defaultBatchSize, interval: Duration = defaultInterval,
+        logger: Logger = Logger(label: "clicktrail.retention")
+    ) {
+        self.target = target
         self.retention = .seconds(Int64(retentionDays) * 86_400)
         self.batchSize = batchSize
         self.interval = interval
@@ -49,14 +56,20 @@ package struct ClickRetention: Service {
     }
 
     /// Deletes everything older than the period before `now`; answers how many clicks and
-    /// outbox events went. Stops early on graceful shutdown: the next start finishes the job.
-    package func purge(now: Date) async throws -> (clicks: Int, outboxEvents: Int) {
+    /// outbox events went, nil when another instance was purging (this round is skipped).
+    /// Stops early on graceful shutdown: the next start finishes the job.
+    @discardableResult
+    package func purge(now: Date) async throws -> (clicks: Int, outboxEvents: Int)? {
         let cutoff = now.epochMillis - Int64(retention.components.seconds) * 1000
-        let clicks = try await deleteInBatches(
-            sql: "DELETE FROM click WHERE id IN (SELECT id FROM click WHERE occurred_at < ? ORDER BY occurred_at LIMIT ?)", cutoff)
+        guard let (clicks, events) = try await target.exclusively({
+            let clicks = try await deleteInBatches { try await target.deleteClicks(before: cutoff, limit: $0) }
+            let events = try await deleteInBatches { try await target.deleteSettledEvents(before: cutoff, limit: $0) }
+            return (clicks, events)
+        }) else {
+            logger.debug("retention purge skipped: another instance is purging")
+            return nil
+        }
         deleted.increment(by: clicks)
-        let events = try await deleteInBatches(
-            sql: "DELETE FROM ga_outbox WHERE id IN (SELECT id FROM ga_outbox WHERE state != 'queued' AND settled_at < ? LIMIT ?)", cutoff)
         deletedEvents.increment(by: events)
         if clicks + events > 0 {
             logger.info("retention purge", metadata: ["clicks": "\(clicks)", "outbox_events": "\(events)", "before": "\(Date(epochMillis: cutoff))"])
@@ -64,19 +77,47 @@ package struct ClickRetention: Service {
         return (clicks, events)
     }
 
-    private func deleteInBatches(sql: String, _ cutoff: Int64) async throws -> Int {
+    private func deleteInBatches(_ deleteBatch: (Int) async throws -> Int) async throws -> Int {
         var total = 0
         while !Task.isShuttingDownGracefully {
-            let batch = batchSize
-            let count = try await database.writer.write { db in
-                try db.execute(sql: sql, arguments: [cutoff, batch])
-                return db.changesCount
-            }
+            let count = try await deleteBatch(batchSize)
             total += count
             if count < batchSize { break }
             // Lets queued click batches in between two purge batches.
             await Task.yield()
         }
         return total
+    }
+}
+
+/// Where retention deletes, one small batch per transaction.
+package protocol RetentionTarget: Sendable {
+    func deleteClicks(before cutoff: Int64, limit: Int) async throws -> Int
+    func deleteSettledEvents(before cutoff: Int64, limit: Int) async throws -> Int
+    /// Runs `body` unless another instance is purging the same database; nil when it is.
+    func exclusively<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result?
+}
+
+/// One process owns a SQLite file, so its purge never has company.
+struct SQLiteRetentionTarget: RetentionTarget {
+    let database: AppDatabase
+
+    func deleteClicks(before cutoff: Int64, limit: Int) async throws -> Int {
+        try await delete("DELETE FROM click WHERE id IN (SELECT id FROM click WHERE occurred_at < ? ORDER BY occurred_at LIMIT ?)", cutoff, limit)
+    }
+
+    func deleteSettledEvents(before cutoff: Int64, limit: Int) async throws -> Int {
+        try await delete("DELETE FROM ga_outbox WHERE id IN (SELECT id FROM ga_outbox WHERE state != 'queued' AND settled_at < ? LIMIT ?)", cutoff, limit)
+    }
+
+    func exclusively<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result? {
+        try await body()
+    }
+
+    private func delete(_ sql: String, _ cutoff: Int64, _ limit: Int) async throws -> Int {
+        try await database.writer.write { db in
+            try db.execute(sql: sql, arguments: [cutoff, limit])
+            return db.changesCount
+        }
     }
 }

@@ -2,23 +2,42 @@ import Domain
 import Foundation
 import GRDB
 
-/// Decides a hit's `ga_status` inside the transaction that stores the hit, and queues its event
-/// there too: a hit and its GA event are stored together or not at all.
-enum GAOutboxQueue {
+/// Decides a hit's `ga_status` inside the transaction that stores the hit, on either backend:
+/// a hit and its GA event are stored together or not at all.
+enum GAOutboxDecision {
+    /// The subject whose stored consent decides, when the hit brings none of its own; nil when
+    /// no lookup is needed.
+    static func consentSubject(visitor: GAVisitor?, counted: Bool) -> String? {
+        guard let visitor, counted, visitor.needsStoredConsent else { return nil }
+        return visitor.clientID
+    }
+
     /// The hit's GA status and, when it is `queued`, the body to send. `build` makes the payload
     /// from the client id and the consent that decided.
     static func decide(
-        visitor: GAVisitor?, counted: Bool, _ db: Database,
+        visitor: GAVisitor?, counted: Bool, stored: ConsentSignals?,
         build: (_ clientID: String, _ consent: ConsentSignals) -> MeasurementPayload?
-    ) throws -> (status: GAStatus, body: Data?) {
+    ) -> (status: GAStatus, body: Data?) {
         guard let visitor, counted else { return (.notApplicable, nil) }
-        let stored = try visitor.needsStoredConsent ? visitor.clientID.flatMap { try SQLiteConsentRepository.newest($0, db)?.signals } : nil
         let consent = visitor.consent(stored: stored)
         let status = GAForwarding.status(counted: counted, consent: consent, clientID: visitor.clientID)
         guard status == .queued, let clientID = visitor.clientID else { return (status, nil) }
         // Unreachable within the protocol's limits; recorded as failed rather than sent invalid.
         guard let payload = build(clientID, consent), let body = try? payload.encoded() else { return (.failed, nil) }
         return (.queued, body)
+    }
+}
+
+/// The GA outbox's SQLite side of the hit's transaction.
+enum GAOutboxQueue {
+    static func decide(
+        visitor: GAVisitor?, counted: Bool, _ db: Database,
+        build: (_ clientID: String, _ consent: ConsentSignals) -> MeasurementPayload?
+    ) throws -> (status: GAStatus, body: Data?) {
+        let stored = try GAOutboxDecision.consentSubject(visitor: visitor, counted: counted).flatMap {
+            try SQLiteConsentRepository.newest($0, db)?.signals
+        }
+        return GAOutboxDecision.decide(visitor: visitor, counted: counted, stored: stored, build: build)
     }
 
     static func enqueue(_ body: Data, event: String, clickID: Int64?, occurredAt: Date, _ db: Database) throws {

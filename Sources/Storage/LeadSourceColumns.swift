@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import GRDB
+import PostgresNIO
 
 /// The lead columns shared by `click` and `lead`: one per `LeadParameter`, named by its raw
 /// value, then `custom` as a JSON object.
@@ -37,4 +38,26 @@ extension JSONEncoder {
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
+}
+
+
+extension LeadSourceColumns {
+    /// The values of `names`, in order, as PostgreSQL binds.
+    static func append(_ source: LeadSource, to binds: inout PostgresBindings) {
+        for parameter in LeadParameter.allCases {
+            binds.append(source[parameter])
+        }
+        binds.append(customJSON(source.custom))
+    }
+
+    static func source(from row: PostgresRandomAccessRow) throws -> LeadSource {
+        var source = LeadSource()
+        for parameter in LeadParameter.allCases {
+            source[parameter] = try row[parameter.rawValue].decode(String?.self)
+        }
+        if let json = try row["custom"].decode(String?.self), let custom = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {
+            source.custom = custom
+        }
+        return source
+    }
 }

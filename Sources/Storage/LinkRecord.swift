@@ -38,7 +38,7 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
         active = draft.active
         redirect_status = draft.redirectStatus
         forward_query = draft.forwardQuery
-        tags = Self.encode(tags: draft.tags)
+        tags = LinkTags.encode(draft.tags)
     }
 
     /// Overwrites every editable field, leaving id, click count and creation time alone.
@@ -49,7 +49,7 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
         active = draft.active
         redirect_status = draft.redirectStatus
         forward_query = draft.forwardQuery
-        tags = Self.encode(tags: draft.tags)
+        tags = LinkTags.encode(draft.tags)
         updated_at = now.epochMillis
     }
 
@@ -61,13 +61,8 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
         Link(
             id: id ?? 0, slug: slug, name: name, url: url, active: active,
             redirectStatus: redirect_status, forwardQuery: forward_query,
-            tags: (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [],
+            tags: LinkTags.decode(tags),
             clickCount: click_count, createdAt: Date(epochMillis: created_at),
             updatedAt: Date(epochMillis: updated_at))
-    }
-
-    private static func encode(tags: [String]) -> String {
-        // Encoding an array of strings cannot fail.
-        String(decoding: (try? JSONEncoder().encode(tags)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }

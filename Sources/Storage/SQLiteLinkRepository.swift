@@ -25,7 +25,7 @@ package struct SQLiteLinkRepository: LinkRepository {
                 request = request.filter(sql: "EXISTS (SELECT 1 FROM json_each(link.tags) WHERE json_each.value = ?)", arguments: [tag])
             }
             if let text = filter.text, !text.isEmpty {
-                let pattern = "%" + Self.escapeLike(text) + "%"
+                let pattern = "%" + LikePattern.escaped(text) + "%"
                 request = request.filter(
                     sql: "(slug LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')",
                     arguments: [pattern, pattern, pattern])
@@ -108,15 +108,5 @@ package struct SQLiteLinkRepository: LinkRepository {
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw LinkRepositoryError.slugTaken(slug)
         }
-    }
-
-    /// Makes `%`, `_` and the escape character itself match literally in a LIKE pattern.
-    private static func escapeLike(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
     }
 }

@@ -5,9 +5,6 @@ import GRDB
 /// The GA outbox in SQLite. One sender reads it; an event stays `queued` while it is in flight,
 /// and is settled in one transaction with its click's `ga_status`.
 package struct SQLiteOutboxRepository: OutboxRepository {
-    /// How much of GA's answer is kept with a failed event: enough to read the reason.
-    static let maxErrorLength = 500
-
     private let database: AppDatabase
 
     package init(database: AppDatabase) {
@@ -45,14 +42,14 @@ package struct SQLiteOutboxRepository: OutboxRepository {
             for (event, outcome) in outcomes {
                 switch outcome {
                 case .retry(let error, let at):
-                    try retry.execute(arguments: [Self.clipped(error), at.epochMillis, event.id])
+                    try retry.execute(arguments: [OutboxErrorText.clipped(error), at.epochMillis, event.id])
                     continue
                 case .sent:
                     try finish.execute(arguments: ["sent", 1, nil, settledAt, event.id])
                 case .failed(let error):
-                    try finish.execute(arguments: ["failed", 1, Self.clipped(error), settledAt, event.id])
+                    try finish.execute(arguments: ["failed", 1, OutboxErrorText.clipped(error), settledAt, event.id])
                 case .dead:
-                    try finish.execute(arguments: ["dead", 0, "older than GA's 72-hour backdating limit", settledAt, event.id])
+                    try finish.execute(arguments: ["dead", 0, OutboxErrorText.dead, settledAt, event.id])
                 }
                 if let clickID = event.clickID {
                     // A dead event never reached GA: for the click that is a failure.
@@ -68,22 +65,11 @@ package struct SQLiteOutboxRepository: OutboxRepository {
         try await database.writer.read { db in
             var counts = OutboxCounts()
             for row in try Row.fetchAll(db, sql: "SELECT state, events FROM ga_outbox_state_count") {
-                let events: Int = row["events"]
-                switch row["state"] as String {
-                case "queued": counts.queued = events
-                case "sent": counts.sent = events
-                case "failed": counts.failed = events
-                case "dead": counts.dead = events
-                default: break
-                }
+                counts.set(state: row["state"], events: row["events"])
             }
             let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(occurred_at) FROM ga_outbox WHERE state = 'queued'")
             counts.oldestQueued = oldest.map(Date.init(epochMillis:))
             return counts
         }
-    }
-
-    private static func clipped(_ error: String) -> String {
-        String(error.prefix(maxErrorLength))
     }
 }

@@ -64,12 +64,7 @@ package struct SQLiteStatsRepository: StatsRepository {
     /// Whole UTC days come from `click_day`; only the range's partial days at either end from
     /// the quarter-hour buckets, so the scan grows with links × days, not with clicks.
     package func linkTotals(from: Date, to: Date) async throws -> [LinkTotals] {
-        let start = from.epochMillis
-        let end = to.epochMillis
-        let firstWholeDay = AggregateBucket.firstDayStart(atOrAfter: start)
-        let lastWholeDayEnd = AggregateBucket.dayStart(of: end)
-        let hasWholeDays = firstWholeDay < lastWholeDayEnd
-        let edges: [(Int64, Int64)] = hasWholeDays ? [(start, firstWholeDay), (lastWholeDayEnd, end)] : [(start, end)]
+        let split = DaySplit(from: from, to: to)
         return try await database.writer.read { db in
             var totals: [Int64: (counted: Int, hits: Int)] = [:]
             func add(_ rows: RowCursor) throws {
@@ -78,24 +73,24 @@ package struct SQLiteStatsRepository: StatsRepository {
                     totals[row["link_id"], default: (0, 0)].hits += row["hits"]
                 }
             }
-            if hasWholeDays {
+            if let days = split.wholeDays {
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
                         SELECT link_id, SUM(counted) AS counted, SUM(hits) AS hits FROM click_day
                         WHERE day_start >= ? AND day_start < ? GROUP BY link_id
                         """,
-                    arguments: [firstWholeDay, lastWholeDayEnd])
+                    arguments: [days.start, days.end])
                 try add(rows)
             }
-            for (edgeStart, edgeEnd) in edges where edgeStart < edgeEnd {
+            for edge in split.edges {
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
                         SELECT link_id, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END) AS counted, SUM(hits) AS hits
                         FROM click_bucket WHERE bucket_start >= ? AND bucket_start < ? GROUP BY link_id
                         """,
-                    arguments: [edgeStart, edgeEnd])
+                    arguments: [edge.start, edge.end])
                 try add(rows)
             }
             return try Row.fetchAll(db, sql: "SELECT id, slug, name FROM link ORDER BY id").map { row in

@@ -19,9 +19,16 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve()
+        guard let path = configuration.database.filePath else {
+            throw ValidationError("""
+                \(configuration.database) is a PostgreSQL database: back it up with PostgreSQL's own tool, which takes a \
+                consistent snapshot while instances keep writing: pg_dump --format=custom --file=clicktrail.dump '<database URL>' \
+                (restore with pg_restore; the README's "Scaling out" has the details)
+                """)
+        }
         do {
-            let size = try AppDatabase.backup(from: configuration.databasePath, to: to)
-            print("Backed up \(configuration.databasePath) to \(to) (\(size / 1024) KiB)")
+            let size = try AppDatabase.backup(from: path, to: to)
+            print("Backed up \(path) to \(to) (\(size / 1024) KiB)")
         } catch let error as BackupError {
             throw ValidationError(error.description)
         }

@@ -41,7 +41,11 @@ struct DemoData: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve()
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        guard let path = configuration.database.filePath else {
+            throw ValidationError(
+                "demo-data writes a SQLite file; to try PostgreSQL, generate into a file and move it with clicktrail copy-data --from FILE --to URL")
+        }
+        let database = try AppDatabase.open(path: path)
         let plan = DemoPlan(links: links, clicks: clicks, days: days, seed: seed, end: end.flatMap(RFC3339.date) ?? Date())
         let started = ContinuousClock.now
         let total = clicks
@@ -56,7 +60,7 @@ struct DemoData: AsyncParsableCommand {
         }
         let seconds = Double((ContinuousClock.now - started).components.seconds)
         print("""
-            \(configuration.databasePath): \(summary.links) links, \(summary.clicks) clicks and \(summary.pageViews) page views \
+            \(path): \(summary.links) links, \(summary.clicks) clicks and \(summary.pageViews) page views \
             from \(Timestamp.format(summary.from)) to \(Timestamp.format(summary.to)) in \(Int(seconds)) s
             """)
     }

@@ -65,16 +65,17 @@ struct Serve: AsyncParsableCommand {
             logger.warning("\(warning)")
         }
 
-        let storage = try AppStorage.open(location: configuration.databasePath)
         let (keys, created) = try AdminKeyFile.keys(for: configuration)
         if let warning = AdminKeyFile.exposureWarning(for: configuration) { logger.warning("\(warning)") }
         if created {
             // Written straight to the descriptor: stdout is block-buffered when it is not a terminal,
             // and an operator tailing a log must see this line now.
             FileHandle.standardOutput.write(Data((
-                "Created an admin key in \(configuration.keyFilePath); mint a token with: "
-                    + "clicktrail token mint --database \(configuration.databasePath) --scope admin --ttl 30d\n").utf8))
+                "Created an admin key in \(configuration.keyFilePath ?? ""); mint a token with: "
+                    + "clicktrail token mint --database \(configuration.database) --scope admin --ttl 30d\n").utf8))
         }
+        // Exits 1 with the reason when the database stays unreachable for the whole wait.
+        let storage = try await AppStorage.open(configuration.database, wait: configuration.databaseWait, logger: logger)
         let dependencies = AppDependencies(
             storage: storage, tokenAuthority: await TokenAuthority(keySet: keys),
             botMatcher: try BotLists.matcher(extraSignatures: configuration.extraBotSignatures),
@@ -86,6 +87,12 @@ struct Serve: AsyncParsableCommand {
         var group = ServiceGroupConfiguration(services: [.init(service: app)], logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
         group.maximumGracefulShutdownDuration = Self.shutdownLimit
-        try await ServiceGroup(configuration: group).run()
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch {
+            await storage.close()
+            throw error
+        }
+        await storage.close()
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// The options shared by every command that touches the database or the keys.
 struct ServerOptions: ParsableArguments {
-    @Option(help: "SQLite database file; its folder is the data folder. [env: CLICKTRAIL_DATABASE] (default: ./data/clicktrail.sqlite)")
+    @Option(help: "SQLite database file (its folder is the data folder), or a postgres:// URL shared by several instances. [env: CLICKTRAIL_DATABASE] (default: ./data/clicktrail.sqlite)")
     var database: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [env: CLICKTRAIL_LOG_LEVEL] (default: info)")

@@ -22,12 +22,17 @@ package enum AdminKeyFile {
     /// The configured keys, else those of the key file in the data folder.
     package static func keys(for configuration: AppConfiguration) throws -> (keys: AdminKeySet, created: Bool) {
         if let keys = configuration.adminKeys { return (keys, false) }
-        return try loadOrCreate(at: configuration.keyFilePath)
+        guard let path = configuration.keyFilePath else {
+            throw ConfigurationError(
+                "with a shared database server, every instance must accept the same tokens: set CLICKTRAIL_ADMIN_KEYS "
+                    + "(kid:base64secret, e.g. main:$(openssl rand -base64 32))")
+        }
+        return try loadOrCreate(at: path)
     }
 
     /// What to tell the operator when the key file can be read by other users of the machine.
     package static func exposureWarning(for configuration: AppConfiguration) -> String? {
-        guard configuration.adminKeys == nil, PrivateFile.isOpenToOthers(atPath: configuration.keyFilePath) else { return nil }
-        return "the admin key file \(configuration.keyFilePath) can be read by other users; anyone who reads it can mint tokens: chmod 600 it"
+        guard configuration.adminKeys == nil, let path = configuration.keyFilePath, PrivateFile.isOpenToOthers(atPath: path) else { return nil }
+        return "the admin key file \(path) can be read by other users; anyone who reads it can mint tokens: chmod 600 it"
     }
 }

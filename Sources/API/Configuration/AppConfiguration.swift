@@ -8,7 +8,10 @@ import Storage
 package struct AppConfiguration: Sendable {
     package var host: String
     package var port: Int
-    package var databasePath: String
+    /// `CLICKTRAIL_DATABASE`: a SQLite file (the default) or a shared PostgreSQL server.
+    package var database: DatabaseLocation
+    /// `CLICKTRAIL_DATABASE_WAIT`: how long `serve` retries a database server that does not answer at start.
+    package var databaseWait: Duration = .seconds(30)
     /// Keys from `CLICKTRAIL_ADMIN_KEYS`; nil means "use the key file in the data folder".
     package var adminKeys: AdminKeySet?
     package var logLevel: Logger.Level
@@ -43,13 +46,13 @@ package struct AppConfiguration: Sendable {
     package var warnings: [String] = []
 
     package init(
-        host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/clicktrail.sqlite",
+        host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .defaultFile,
         adminKeys: AdminKeySet? = nil, logLevel: Logger.Level = .info, siteHosts: SiteHosts? = nil,
         trustedProxies: TrustedProxies = .none, fallbackURL: String? = nil, extraBotSignatures: [String] = []
     ) {
         self.host = host
         self.port = port
-        self.databasePath = databasePath
+        self.database = database
         self.adminKeys = adminKeys
         self.logLevel = logLevel
         self.siteHosts = siteHosts
@@ -58,13 +61,10 @@ package struct AppConfiguration: Sendable {
         self.extraBotSignatures = extraBotSignatures
     }
 
-    /// The folder that holds the database, and so the key file.
-    package var dataFolder: String {
-        URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
-    }
-
-    package var keyFilePath: String {
-        URL(fileURLWithPath: dataFolder).appendingPathComponent("admin-keys").path
+    /// Where the key file lives when no keys are configured: beside the SQLite file. Instances
+    /// sharing a database server have no such place and must share `CLICKTRAIL_ADMIN_KEYS`.
+    package var keyFilePath: String? {
+        database.filePath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("admin-keys").path }
     }
 
     /// Resolves the configuration from `overrides` (command-line flags, keyed by the environment
@@ -85,11 +85,16 @@ package struct AppConfiguration: Sendable {
             }
             configuration.port = number
         }
-        if let path = value("CLICKTRAIL_DATABASE") {
-            if AppStorage.isPostgreSQL(path) {
-                throw ConfigurationError(StorageLocationError.postgreSQLNotSupported.description)
+        let passwordFile = value("CLICKTRAIL_DATABASE_PASSWORD_FILE")
+        if let location = value("CLICKTRAIL_DATABASE") ?? passwordFile.map({ _ in configuration.database.description }) {
+            do {
+                configuration.database = try DatabaseLocation.parse(location, passwordFile: passwordFile)
+            } catch {
+                throw ConfigurationError(error.description)
             }
-            configuration.databasePath = path
+        }
+        if let text = value("CLICKTRAIL_DATABASE_WAIT") {
+            configuration.databaseWait = try duration(text, name: "CLICKTRAIL_DATABASE_WAIT", allowingZero: true)
         }
         if let keys = value("CLICKTRAIL_ADMIN_KEYS") {
             configuration.adminKeys = try AdminKeySet.parse(keys, origin: "CLICKTRAIL_ADMIN_KEYS")
@@ -180,7 +185,8 @@ package struct AppConfiguration: Sendable {
 }
 
 extension AppConfiguration {
-    static func duration(_ text: String, name: String) throws(ConfigurationError) -> Duration {
+    static func duration(_ text: String, name: String, allowingZero: Bool = false) throws(ConfigurationError) -> Duration {
+        if allowingZero, ["0", "0s"].contains(text) { return .zero }
         guard let seconds = DurationText.seconds(text) else {
             throw ConfigurationError("\(name) must be a duration such as 30s, 5m or 1h, not '\(text)'")
         }

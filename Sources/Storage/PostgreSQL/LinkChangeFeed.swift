@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// What another instance (or this one) changed about links, as the link cache needs to hear it.
+package enum LinkChange: Sendable, Equatable {
+    case slug(String)
+    /// Changes may have been missed (the feed was down): forget every cached link.
+    case everything
+}
+
+/// The channel link writes notify, with the slug as payload. A notification is delivered when
+/// the writing transaction commits, and only then.
+enum LinkChangeChannel {
+    static let name = "clicktrail_links"
+
+    static func notify(_ slug: String, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute("SELECT pg_notify(\(name), \(slug))", logger: logger)
+    }
+}
+
+/// Listens for link changes on one pooled connection for the life of the service, and
+/// reconnects when that connection is lost. Each (re)subscription first reports `.everything`:
+/// notifications sent while it was not listening are gone. While the database is away the
+/// cache is kept, so cached slugs keep redirecting.
+package struct LinkChangeFeed: Service {
+    let database: PostgreSQLDatabase
+    let onChange: @Sendable (LinkChange) -> Void
+    let logger: Logger
+    let retryDelay: Duration
+
+    package init(database: PostgreSQLDatabase, retryDelay: Duration = .seconds(1), logger: Logger, onChange: @escaping @Sendable (LinkChange) -> Void) {
+        self.database = database
+        self.retryDelay = retryDelay
+        self.logger = logger
+        self.onChange = onChange
+    }
+
+    package func run() async throws {
+        let onChange = onChange
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await database.withConnection { connection in
+                        try await connection.listen(on: LinkChangeChannel.name) { notifications in
+                            onChange(.everything)
+                            for try await notification in notifications {
+                                onChange(.slug(notification.payload))
+                            }
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { return }
+                logger.warning(
+                    "link change feed lost; reconnecting, and the link cache starts afresh once it is back",
+                    metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: retryDelay) }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Domain
+import Foundation
+import PostgresNIO
+
+/// Links in PostgreSQL. Every write notifies `LinkChangeChannel.name` with the slugs it touched,
+/// in its transaction, so every instance's link cache hears of it when it commits.
+package struct PostgreSQLLinkRepository: LinkRepository {
+    private let database: PostgreSQLDatabase
+    private let now: @Sendable () -> Date
+
+    package init(database: PostgreSQLDatabase, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.now = now
+    }
+
+    static let columns = "id, slug, name, url, active, redirect_status, forward_query, tags::text AS tags, click_count, created_at, updated_at"
+
+    package func list(_ filter: LinkFilter, after: Int64?, limit: Int) async throws -> Page<Link> {
+        var query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM link WHERE id > \(after ?? 0)"
+        var sql = query.sql
+        var binds = query.binds
+        if let active = filter.active {
+            binds.append(active)
+            sql += " AND active = $\(binds.count)"
+        }
+        if let tag = filter.tag {
+            binds.append(tag)
+            sql += " AND tags ? $\(binds.count)"
+        }
+        if let text = filter.text, !text.isEmpty {
+            binds.append("%" + LikePattern.escaped(text) + "%")
+            sql += " AND (slug ILIKE $\(binds.count) OR name ILIKE $\(binds.count) OR url ILIKE $\(binds.count))"
+        }
+        // One row more than asked tells whether another page exists without a COUNT.
+        binds.append(limit + 1)
+        sql += " ORDER BY id LIMIT $\(binds.count)"
+        query = PostgresQuery(unsafeSQL: sql, binds: binds)
+        let logger = database.logger
+        let links = try await database.withConnection { [query] connection in
+            try await connection.rows(query, logger: logger, Self.link)
+        }
+        let page = Array(links.prefix(limit))
+        return Page(items: page, nextAfter: links.count > limit ? page.last?.id : nil)
+    }
+
+    package func find(slug: String) async throws -> Link? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows("SELECT \(unescaped: Self.columns) FROM link WHERE slug = \(slug)", logger: logger, Self.link).first
+        }
+    }
+
+    package func create(_ draft: LinkDraft) async throws -> Link {
+        let now = now().epochMillis
+        let logger = database.logger
+        return try await refusingTakenSlug(draft.slug) {
+            try await database.withTransaction { connection in
+                let link = try await connection.rows(
+                    """
+                    INSERT INTO link (slug, name, url, active, redirect_status, forward_query, tags, created_at, updated_at)
+                    VALUES (\(draft.slug), \(draft.name), \(draft.url), \(draft.active), \(draft.redirectStatus), \(draft.forwardQuery),
+                        \(LinkTags.encode(draft.tags))::jsonb, \(now), \(now))
+                    RETURNING \(unescaped: Self.columns)
+                    """, logger: logger, Self.link)[0]
+                try await LinkChangeChannel.notify(draft.slug, connection, logger: logger)
+                return link
+            }
+        }
+    }
+
+    package func upsert(_ draft: LinkDraft) async throws -> (Link, UpsertOutcome) {
+        let now = now().epochMillis
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            // xmax = 0 only on a row this statement inserted: the cheapest way to tell created from replaced.
+            let rows = try await connection.rows(
+                """
+                INSERT INTO link (slug, name, url, active, redirect_status, forward_query, tags, created_at, updated_at)
+                VALUES (\(draft.slug), \(draft.name), \(draft.url), \(draft.active), \(draft.redirectStatus), \(draft.forwardQuery),
+                    \(LinkTags.encode(draft.tags))::jsonb, \(now), \(now))
+                ON CONFLICT (slug) DO UPDATE SET name = excluded.name, url = excluded.url, active = excluded.active,
+                    redirect_status = excluded.redirect_status, forward_query = excluded.forward_query, tags = excluded.tags,
+                    updated_at = excluded.updated_at
+                RETURNING \(unescaped: Self.columns), (xmax = 0) AS inserted
+                """, logger: logger
+            ) { row in (try Self.link(row), try row["inserted"].decode(Bool.self)) }
+            try await LinkChangeChannel.notify(draft.slug, connection, logger: logger)
+            return (rows[0].0, rows[0].1 ? .created : .replaced)
+        }
+    }
+
+    package func update(slug: String, to draft: LinkDraft) async throws -> Link? {
+        let now = now().epochMillis
+        let logger = database.logger
+        return try await refusingTakenSlug(draft.slug) {
+            try await database.withTransaction { connection in
+                guard let link = try await connection.rows(
+                    """
+                    UPDATE link SET slug = \(draft.slug), name = \(draft.name), url = \(draft.url), active = \(draft.active),
+                        redirect_status = \(draft.redirectStatus), forward_query = \(draft.forwardQuery),
+                        tags = \(LinkTags.encode(draft.tags))::jsonb, updated_at = \(now)
+                    WHERE slug = \(slug)
+                    RETURNING \(unescaped: Self.columns)
+                    """, logger: logger, Self.link
+                ).first else { return nil }
+                try await LinkChangeChannel.notify(slug, connection, logger: logger)
+                if draft.slug != slug { try await LinkChangeChannel.notify(draft.slug, connection, logger: logger) }
+                return link
+            }
+        }
+    }
+
+    /// Deletes the link with its clicks and aggregates; the raw clicks go first, in batches of
+    /// their own transactions, so no transaction holds locks for minutes.
+    package func delete(slug: String) async throws -> Bool {
+        let logger = database.logger
+        guard let id = try await database.withConnection({ connection in
+            try await connection.rows("SELECT id FROM link WHERE slug = \(slug)", logger: logger) { try $0["id"].decode(Int64.self) }.first
+        }) else { return false }
+        let batch = SQLiteLinkRepository.clickDeletionBatch
+        while try await database.withConnection({ connection in
+            try await connection.integer(
+                """
+                WITH gone AS (DELETE FROM click WHERE id IN (SELECT id FROM click WHERE link_id = \(id) LIMIT \(batch)) RETURNING 1)
+                SELECT COUNT(*) FROM gone
+                """, logger: logger)
+        }) == batch {}
+        return try await database.withTransaction { connection in
+            let deleted = try await connection.integer(
+                "WITH gone AS (DELETE FROM link WHERE id = \(id) RETURNING 1) SELECT COUNT(*) FROM gone", logger: logger)
+            try await LinkChangeChannel.notify(slug, connection, logger: logger)
+            return deleted > 0
+        }
+    }
+
+    private func refusingTakenSlug<Result>(_ slug: String, _ write: () async throws -> Result) async throws -> Result {
+        do {
+            return try await write()
+        } catch let error as PostgreSQLFailure where error.sqlState == PostgreSQLFailure.uniqueViolation {
+            throw LinkRepositoryError.slugTaken(slug)
+        }
+    }
+
+    static func link(_ row: PostgresRandomAccessRow) throws -> Link {
+        Link(
+            id: try row["id"].decode(Int64.self), slug: try row["slug"].decode(String.self), name: try row["name"].decode(String.self),
+            url: try row["url"].decode(String.self), active: try row["active"].decode(Bool.self),
+            redirectStatus: Int(try row["redirect_status"].decode(Int32.self)), forwardQuery: try row["forward_query"].decode(Bool.self),
+            tags: LinkTags.decode(try row["tags"].decode(String.self)), clickCount: try row["click_count"].decode(Int64.self),
+            createdAt: Date(epochMillis: try row["created_at"].decode(Int64.self)),
+            updatedAt: Date(epochMillis: try row["updated_at"].decode(Int64.self)))
+    }
+}

@@ -1,0 +1,198 @@
+import Domain
+import Foundation
+import PostgresNIO
+
+/// Schema history on PostgreSQL, like `AppMigrations` on SQLite: versioned, forward only, a
+/// shipped migration is never edited. The tables and columns are SQLite's, with times in epoch
+/// milliseconds too, so both backends bucket and answer exactly alike. Instances starting
+/// together take turns under an advisory lock, so each migration runs once.
+enum PostgreSQLMigrations {
+    /// The advisory lock key: "clicktra" in ASCII, unlikely to collide with an application's own.
+    static let lockKey: Int64 = 0x636C_6963_6B74_7261
+
+    static let all: [(version: String, statements: [String])] = [
+        ("v1-schema", schema),
+    ]
+
+    static func migrate(_ database: PostgreSQLDatabase) async throws {
+        let logger = database.logger
+        try await database.withConnection { connection in
+            // A session lock: released by the unlock below, or by PostgreSQL if this connection dies.
+            try await connection.execute("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
+            do {
+                try await connection.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migration (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)", logger: logger)
+                let applied = Set(try await connection.rows("SELECT version FROM schema_migration", logger: logger) {
+                    try $0["version"].decode(String.self)
+                })
+                for migration in all where !applied.contains(migration.version) {
+                    try await connection.withTransaction(logger: logger) { connection in
+                        for statement in migration.statements {
+                            try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.execute(
+                            "INSERT INTO schema_migration (version, applied_at) VALUES (\(migration.version), \(Date().epochMillis))",
+                            logger: logger)
+                    }
+                }
+            } catch {
+                try? await connection.execute("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+                throw error
+            }
+            try await connection.execute("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+        }
+    }
+
+    /// The schema of SQLite's migrations v1–v6, in one step.
+    private static let schema = [
+        """
+        CREATE TABLE link (
+            id BIGSERIAL PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            url TEXT NOT NULL,
+            active BOOLEAN NOT NULL DEFAULT TRUE,
+            redirect_status INTEGER NOT NULL DEFAULT 302,
+            forward_query BOOLEAN NOT NULL DEFAULT FALSE,
+            tags JSONB NOT NULL DEFAULT '[]',
+            click_count BIGINT NOT NULL DEFAULT 0,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE click (
+            id BIGSERIAL PRIMARY KEY,
+            link_id BIGINT NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+            occurred_at BIGINT NOT NULL,
+            referer TEXT,
+            referer_class TEXT NOT NULL,
+            counted BOOLEAN NOT NULL,
+            reason TEXT NOT NULL,
+            utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_term TEXT, utm_content TEXT,
+            gclid TEXT, aclk TEXT, msclkid TEXT, twclid TEXT, fbclid TEXT,
+            custom TEXT,
+            ga_status TEXT NOT NULL
+        )
+        """,
+        // Keyset pages of the export read (occurred_at, id) ranges; the id is in the key because
+        // PostgreSQL has no rowid to fall back on.
+        "CREATE INDEX click_on_link_time ON click (link_id, occurred_at, id)",
+        "CREATE INDEX click_on_time ON click (occurred_at, id)",
+        """
+        CREATE TABLE click_bucket (
+            link_id BIGINT NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+            bucket_start BIGINT NOT NULL,
+            reason TEXT NOT NULL,
+            referer_class TEXT NOT NULL,
+            hits BIGINT NOT NULL,
+            PRIMARY KEY (link_id, bucket_start, reason, referer_class)
+        )
+        """,
+        "CREATE INDEX click_bucket_on_time ON click_bucket (bucket_start, link_id, reason, hits)",
+        """
+        CREATE TABLE click_day (
+            link_id BIGINT NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+            day_start BIGINT NOT NULL,
+            counted BIGINT NOT NULL,
+            hits BIGINT NOT NULL,
+            PRIMARY KEY (link_id, day_start)
+        )
+        """,
+        "CREATE INDEX click_day_on_day ON click_day (day_start, link_id, counted, hits)",
+        """
+        CREATE TABLE click_referer_bucket (
+            link_id BIGINT NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+            bucket_start BIGINT NOT NULL,
+            path TEXT NOT NULL,
+            counted BIGINT NOT NULL,
+            PRIMARY KEY (link_id, bucket_start, path)
+        )
+        """,
+        "CREATE INDEX click_referer_bucket_on_time ON click_referer_bucket (bucket_start, path, counted)",
+        """
+        CREATE TABLE click_source_bucket (
+            link_id BIGINT NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+            bucket_start BIGINT NOT NULL,
+            utm_source TEXT NOT NULL,
+            utm_medium TEXT NOT NULL,
+            utm_campaign TEXT NOT NULL,
+            counted BIGINT NOT NULL,
+            PRIMARY KEY (link_id, bucket_start, utm_source, utm_medium, utm_campaign)
+        )
+        """,
+        """
+        CREATE TABLE lead (
+            id BIGSERIAL PRIMARY KEY,
+            subject TEXT NOT NULL,
+            utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_term TEXT, utm_content TEXT,
+            gclid TEXT, aclk TEXT, msclkid TEXT, twclid TEXT, fbclid TEXT,
+            custom TEXT,
+            landing_path TEXT,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX lead_on_subject ON lead (subject, id)",
+        "CREATE INDEX lead_on_source ON lead (utm_source, id)",
+        """
+        CREATE TABLE consent_log (
+            id BIGSERIAL PRIMARY KEY,
+            subject TEXT NOT NULL,
+            analytics_storage TEXT NOT NULL,
+            ad_storage TEXT NOT NULL,
+            ad_user_data TEXT NOT NULL,
+            ad_personalization TEXT NOT NULL,
+            source TEXT,
+            recorded_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX consent_log_on_subject ON consent_log (subject, id)",
+        """
+        CREATE TABLE pageview_bucket (
+            path TEXT NOT NULL,
+            bucket_start BIGINT NOT NULL,
+            views BIGINT NOT NULL,
+            PRIMARY KEY (path, bucket_start)
+        )
+        """,
+        // The payload is the Measurement Protocol's JSON, so text; next_attempt_at doubles as
+        // the lease of an instance that claimed the event (see PostgreSQLOutboxRepository).
+        """
+        CREATE TABLE ga_outbox (
+            id BIGSERIAL PRIMARY KEY,
+            click_id BIGINT,
+            event TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            occurred_at BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at BIGINT NOT NULL,
+            last_error TEXT,
+            settled_at BIGINT
+        )
+        """,
+        "CREATE INDEX ga_outbox_due ON ga_outbox (next_attempt_at, id) WHERE state = 'queued'",
+        "CREATE INDEX ga_outbox_queued_age ON ga_outbox (occurred_at) WHERE state = 'queued'",
+        "CREATE TABLE ga_outbox_state_count (state TEXT PRIMARY KEY, events BIGINT NOT NULL)",
+        """
+        CREATE FUNCTION ga_outbox_count() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                UPDATE ga_outbox_state_count SET events = events - 1 WHERE state = OLD.state;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO ga_outbox_state_count (state, events) VALUES (NEW.state, 1)
+                ON CONFLICT (state) DO UPDATE SET events = ga_outbox_state_count.events + 1;
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        "CREATE TRIGGER ga_outbox_count_insert AFTER INSERT OR DELETE ON ga_outbox FOR EACH ROW EXECUTE FUNCTION ga_outbox_count()",
+        """
+        CREATE TRIGGER ga_outbox_count_update AFTER UPDATE OF state ON ga_outbox FOR EACH ROW
+        WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION ga_outbox_count()
+        """,
+    ]
+}

@@ -1,0 +1,125 @@
+import Domain
+import Foundation
+import PostgresNIO
+
+/// Stats over the aggregate tables in PostgreSQL: the same queries as on SQLite, with text
+/// ordered byte-wise (`COLLATE "C"`) as SQLite does, so ties break alike on both.
+package struct PostgreSQLStatsRepository: StatsRepository {
+    private let database: PostgreSQLDatabase
+
+    package init(database: PostgreSQLDatabase) {
+        self.database = database
+    }
+
+    package func quarterHourHits(linkID: Int64, from: Date, to: Date) async throws -> [QuarterHourHits] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT bucket_start, reason, referer_class, hits FROM click_bucket
+                WHERE link_id = \(linkID) AND bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis) ORDER BY bucket_start
+                """, logger: logger
+            ) { row -> QuarterHourHits? in
+                guard let reason = HitReason(rawValue: try row["reason"].decode(String.self)),
+                    let refererClass = RefererClass(rawValue: try row["referer_class"].decode(String.self))
+                else { return nil }
+                return QuarterHourHits(
+                    start: Date(epochMillis: try row["bucket_start"].decode(Int64.self)), reason: reason, refererClass: refererClass,
+                    hits: Int(try row["hits"].decode(Int64.self)))
+            }.compactMap { $0 }
+        }
+    }
+
+    package func topReferers(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [RefererCount] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT path, SUM(counted)::bigint AS counted FROM click_referer_bucket
+                WHERE link_id = \(linkID) AND bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis)
+                GROUP BY path ORDER BY counted DESC, path COLLATE "C" LIMIT \(limit)
+                """, logger: logger
+            ) { RefererCount(path: try $0["path"].decode(String.self), counted: Int(try $0["counted"].decode(Int64.self))) }
+        }
+    }
+
+    package func topSources(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [SourceCount] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT utm_source, utm_medium, utm_campaign, SUM(counted)::bigint AS counted FROM click_source_bucket
+                WHERE link_id = \(linkID) AND bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis)
+                GROUP BY utm_source, utm_medium, utm_campaign
+                ORDER BY counted DESC, utm_source COLLATE "C", utm_medium COLLATE "C", utm_campaign COLLATE "C" LIMIT \(limit)
+                """, logger: logger
+            ) { row in
+                func absentIfEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+                return SourceCount(
+                    utmSource: try row["utm_source"].decode(String.self), utmMedium: absentIfEmpty(try row["utm_medium"].decode(String.self)),
+                    utmCampaign: absentIfEmpty(try row["utm_campaign"].decode(String.self)), counted: Int(try row["counted"].decode(Int64.self)))
+            }
+        }
+    }
+
+    /// Whole UTC days from `click_day`, the range's partial days from the quarter-hour buckets.
+    package func linkTotals(from: Date, to: Date) async throws -> [LinkTotals] {
+        let split = DaySplit(from: from, to: to)
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            var totals: [Int64: (counted: Int, hits: Int)] = [:]
+            func add(_ query: PostgresQuery) async throws {
+                for (linkID, counted, hits) in try await connection.rows(query, logger: logger, {
+                    (try $0["link_id"].decode(Int64.self), Int(try $0["counted"].decode(Int64.self)), Int(try $0["hits"].decode(Int64.self)))
+                }) {
+                    totals[linkID, default: (0, 0)].counted += counted
+                    totals[linkID, default: (0, 0)].hits += hits
+                }
+            }
+            if let days = split.wholeDays {
+                try await add(
+                    """
+                    SELECT link_id, SUM(counted)::bigint AS counted, SUM(hits)::bigint AS hits FROM click_day
+                    WHERE day_start >= \(days.start) AND day_start < \(days.end) GROUP BY link_id
+                    """)
+            }
+            for edge in split.edges {
+                try await add(
+                    """
+                    SELECT link_id, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END)::bigint AS counted, SUM(hits)::bigint AS hits
+                    FROM click_bucket WHERE bucket_start >= \(edge.start) AND bucket_start < \(edge.end) GROUP BY link_id
+                    """)
+            }
+            return try await connection.rows("SELECT id, slug, name FROM link ORDER BY id", logger: logger) { row in
+                let id = try row["id"].decode(Int64.self)
+                let sums = totals[id] ?? (0, 0)
+                return LinkTotals(
+                    linkID: id, slug: try row["slug"].decode(String.self), name: try row["name"].decode(String.self),
+                    counted: sums.counted, hits: sums.hits)
+            }
+        }
+    }
+
+    package func pageTotals(from: Date, to: Date) async throws -> [PageTotals] {
+        let logger = database.logger
+        let (start, end) = (from.epochMillis, to.epochMillis)
+        return try await database.withConnection { connection in
+            let clicks = Dictionary(
+                uniqueKeysWithValues: try await connection.rows(
+                    """
+                    SELECT path, SUM(counted)::bigint AS counted FROM click_referer_bucket
+                    WHERE bucket_start >= \(start) AND bucket_start < \(end) GROUP BY path
+                    """, logger: logger
+                ) { (try $0["path"].decode(String.self), Int(try $0["counted"].decode(Int64.self))) })
+            return try await connection.rows(
+                """
+                SELECT path, SUM(views)::bigint AS views FROM pageview_bucket
+                WHERE bucket_start >= \(start) AND bucket_start < \(end) GROUP BY path
+                """, logger: logger
+            ) { row in
+                let path = try row["path"].decode(String.self)
+                return PageTotals(path: path, views: Int(try row["views"].decode(Int64.self)), clicks: clicks[path] ?? 0)
+            }
+        }
+    }
+}
