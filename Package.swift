@@ -82,6 +82,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What the storage and API tests share: a fresh database of the backend under test.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Domain",
+                "Storage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "DomainTests",
             dependencies: ["Domain"],
@@ -92,6 +104,7 @@ let package = Package(
             dependencies: [
                 "Domain",
                 "Storage",
+                "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -103,6 +116,7 @@ let package = Package(
                 "API",
                 "Domain",
                 "Storage",
+                "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

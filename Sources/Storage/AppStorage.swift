@@ -17,6 +17,8 @@ package struct AppStorage: Sendable {
     package var clickLog: any ClickLogRepository
     /// Where the click writer puts its batches.
     package var clicks: any ClickStore
+    /// Adds counted page views in bulk, per path and instant (demo data; no GA events).
+    package var addPageViews: @Sendable (_ views: [(path: String, at: Int64, views: Int)]) async throws -> Void
     /// Whether the database answers a trivial query: what `/readyz` reports.
     package var isReachable: @Sendable () async -> Bool
     /// The backend's own long-lived work (the retention of raw clicks; on a shared database, the
@@ -34,6 +36,11 @@ extension AppStorage {
             consents: SQLiteConsentRepository(database: database), pageViews: SQLitePageViewRepository(database: database),
             outbox: SQLiteOutboxRepository(database: database), stats: SQLiteStatsRepository(database: database),
             clickLog: SQLiteClickLogRepository(database: database), clicks: SQLiteClickStore(database: database),
+            addPageViews: { views in
+                try await database.writer.write { db in
+                    for view in views { try SQLitePageViewRepository.addViews(view.views, path: view.path, at: view.at, db) }
+                }
+            },
             isReachable: { await database.isReachable() },
             // One process owns the file: its own writes are the only link changes there are.
             services: { retentionDays, logger, _ in [ClickRetention(database: database, retentionDays: retentionDays, logger: logger)] },
@@ -47,6 +54,7 @@ extension AppStorage {
             consents: PostgreSQLConsentRepository(database: database), pageViews: PostgreSQLPageViewRepository(database: database),
             outbox: PostgreSQLOutboxRepository(database: database), stats: PostgreSQLStatsRepository(database: database),
             clickLog: PostgreSQLClickLogRepository(database: database), clicks: PostgreSQLClickStore(database: database),
+            addPageViews: { views in try await PostgreSQLPageViewRepository(database: database).addViews(views) },
             isReachable: { await database.isReachable() },
             services: { retentionDays, logger, onLinkChange in
                 [

@@ -13,7 +13,7 @@ package struct ClickRetention: Service {
     package static let defaultBatchSize = 2_000
     package static let defaultInterval: Duration = .seconds(3_600)
 
-    let target: any RetentionTarget
+    package let target: any RetentionTarget
     let retention: Duration
     let batchSize: Int
     let interval: Duration

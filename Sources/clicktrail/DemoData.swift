@@ -1,6 +1,7 @@
 import API
 import ArgumentParser
 import Foundation
+import Logging
 import Storage
 
 struct DemoData: AsyncParsableCommand {
@@ -41,16 +42,13 @@ struct DemoData: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve()
-        guard let path = configuration.database.filePath else {
-            throw ValidationError(
-                "demo-data writes a SQLite file; to try PostgreSQL, generate into a file and move it with clicktrail copy-data --from FILE --to URL")
-        }
-        let database = try AppDatabase.open(path: path)
+        let storage = try await AppStorage.open(
+            configuration.database, wait: configuration.databaseWait, logger: Logger(label: "clicktrail.demo-data"))
         let plan = DemoPlan(links: links, clicks: clicks, days: days, seed: seed, end: end.flatMap(RFC3339.date) ?? Date())
         let started = ContinuousClock.now
         let total = clicks
         var reportedTenth = 0
-        let summary = try await DemoDataLoader(database: database).load(plan) { written in
+        let summary = try await DemoDataLoader(storage: storage).load(plan) { written in
             // A line per tenth, so a ten-million-click run shows it is moving.
             let tenth = total == 0 ? 10 : written * 10 / total
             if tenth > reportedTenth {
@@ -58,9 +56,10 @@ struct DemoData: AsyncParsableCommand {
                 print("\(written) of \(total) clicks written")
             }
         }
+        await storage.close()
         let seconds = Double((ContinuousClock.now - started).components.seconds)
         print("""
-            \(path): \(summary.links) links, \(summary.clicks) clicks and \(summary.pageViews) page views \
+            \(configuration.database): \(summary.links) links, \(summary.clicks) clicks and \(summary.pageViews) page views \
             from \(Timestamp.format(summary.from)) to \(Timestamp.format(summary.to)) in \(Int(seconds)) s
             """)
     }

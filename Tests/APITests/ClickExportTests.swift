@@ -6,6 +6,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Storage
+import TestSupport
 import Testing
 
 @Suite struct ClickExportTests {
@@ -24,7 +25,7 @@ import Testing
     }
 
     static func store(_ clicks: [ClickRecord], _ api: TestAPI) async throws {
-        _ = try await api.database.writer.write { db in try SQLiteClickStore.insert(clicks, db) }
+        _ = try await api.database.storage.clicks.store(clicks)
     }
 
     static func export(_ api: TestAPI, _ query: String, accept: String) async throws -> String {
@@ -112,9 +113,7 @@ import Testing
             let tied = (0..<1_500).map { _ in Self.click(deal, at: "2026-11-20T11:00:00.500Z") }
             let early = (0..<300).map { Self.click(deal, at: RFC3339Date.format(RFC3339Date.parse("2026-11-20T08:00:00Z")!.addingTimeInterval(Double($0)))) }
             try await Self.store(late + tied + early, api)
-            let expected = try await api.database.writer.read { db in
-                try Int.fetchAll(db, sql: "SELECT id FROM click ORDER BY occurred_at, id")
-            }
+            let expected = try await api.database.ints("SELECT id FROM click ORDER BY occurred_at, id").map { $0 ?? 0 }
             let ndjson = try Self.lines(try await Self.export(api, "from=2026-11-20&to=2026-11-21", accept: "application/x-ndjson"))
             #expect(ndjson.map { $0["id"] as? Int ?? 0 } == expected)
             let csv = CSVReader.records(try await Self.export(api, "from=2026-11-20&to=2026-11-21", accept: "text/csv"))

@@ -2,6 +2,7 @@ import API
 import Domain
 import Foundation
 import Logging
+import Storage
 import Synchronization
 import Testing
 
@@ -12,8 +13,9 @@ import Testing
         let configuration = try AppConfiguration.resolve(overrides: [:], environment: [:])
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 8080)
-        #expect(configuration.databasePath == "./data/clicktrail.sqlite")
-        #expect(configuration.keyFilePath.hasSuffix("data/admin-keys"))
+        #expect(configuration.database == .file("./data/clicktrail.sqlite"))
+        #expect(configuration.keyFilePath?.hasSuffix("data/admin-keys") == true)
+        #expect(configuration.databaseWait == .seconds(30))
         #expect(configuration.adminKeys == nil)
         #expect(configuration.logLevel == .info)
         #expect(configuration.logFormat == .text)
@@ -39,7 +41,8 @@ import Testing
 
     @Test(arguments: [
         ["CLICKTRAIL_PORT": "http"], ["CLICKTRAIL_PORT": "70000"], ["CLICKTRAIL_LOG_LEVEL": "loud"],
-        ["CLICKTRAIL_DATABASE": "postgres://db/clicktrail"], ["CLICKTRAIL_SITE_HOSTS": "https://example.com"],
+        ["CLICKTRAIL_DATABASE": "postgres://db/clicktrail?sslmode=sometimes"], ["CLICKTRAIL_DATABASE_WAIT": "soon"],
+        ["CLICKTRAIL_DATABASE_PASSWORD_FILE": "/nonexistent/pw"], ["CLICKTRAIL_SITE_HOSTS": "https://example.com"],
         ["CLICKTRAIL_TRUSTED_PROXIES": "10.0.0.0/33"], ["CLICKTRAIL_TRUSTED_PROXIES": "proxy.local"],
         ["CLICKTRAIL_FALLBACK_URL": "javascript:alert(1)"], ["CLICKTRAIL_BOT_SIGNATURES_FILE": "/nonexistent/bots.txt"],
         ["CLICKTRAIL_LOG_FORMAT": "xml"], ["CLICKTRAIL_RETENTION_DAYS": "0"], ["CLICKTRAIL_RETENTION_DAYS": "a year"],
@@ -144,11 +147,29 @@ import Testing
             overrides: [:], environment: ["CLICKTRAIL_DATABASE": folder.appendingPathComponent("db.sqlite").path])
         _ = try AdminKeyFile.keys(for: configuration)
         #expect(AdminKeyFile.exposureWarning(for: configuration) == nil)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: configuration.keyFilePath)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: try #require(configuration.keyFilePath))
         let warning = try #require(AdminKeyFile.exposureWarning(for: configuration))
         #expect(warning.contains("chmod 600"))
         let folderMode = try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int
         #expect(folderMode == 0o700)
+    }
+
+    /// Instances sharing a database server must accept each other's tokens: no key file per
+    /// instance, the keys come from the environment, and the password is never echoed.
+    @Test func aSharedDatabaseNeedsConfiguredKeysAndHidesItsPassword() throws {
+        let configuration = try AppConfiguration.resolve(
+            overrides: [:], environment: ["CLICKTRAIL_DATABASE": "postgres://app:hunter2@db.internal/clicks", "CLICKTRAIL_DATABASE_WAIT": "5s"])
+        #expect(configuration.keyFilePath == nil)
+        #expect(configuration.databaseWait == .seconds(5))
+        #expect("\(configuration.database)" == "postgres://app@db.internal:5432/clicks?sslmode=prefer")
+        #expect {
+            try AdminKeyFile.keys(for: configuration)
+        } throws: { error in
+            "\(error)".contains("CLICKTRAIL_ADMIN_KEYS")
+        }
+        let withKeys = try AppConfiguration.resolve(
+            overrides: [:], environment: ["CLICKTRAIL_DATABASE": "postgres://app@db.internal/clicks", "CLICKTRAIL_ADMIN_KEYS": "env:\(Self.secret)"])
+        #expect(try AdminKeyFile.keys(for: withKeys).keys.signingKey.kid == "env")
     }
 
     @Test func configuredKeysTakePrecedenceOverTheKeyFile() throws {
@@ -159,7 +180,7 @@ import Testing
         let (keys, created) = try AdminKeyFile.keys(for: configuration)
         #expect(keys.signingKey.kid == "env")
         #expect(!created)
-        #expect(!FileManager.default.fileExists(atPath: configuration.keyFilePath))
+        #expect(!FileManager.default.fileExists(atPath: try #require(configuration.keyFilePath)))
     }
 
     @Test(arguments: [("30d", 2_592_000.0), ("12h", 43_200), ("90m", 5_400), ("45s", 45)])

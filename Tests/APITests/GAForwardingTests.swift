@@ -6,6 +6,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Storage
+import TestSupport
 import Testing
 
 /// GA forwarding end to end: the real service, the real outbox and sender, and a local server
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func aConsentedCountedClickIsPostedOnceWithTheMeasurementProtocolPayload() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await FakeGA.run { ga in
             try await TestService.run(configuration: Self.configuration(endpoint: ga.endpoint), database: database) { api in
                 let link = try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
@@ -45,7 +46,7 @@ import Testing
                 let request = try #require(try await ga.waitFor(1).first)
                 #expect(request.query == ["measurement_id": "G-TEST123", "api_secret": Self.secret])
                 let body = request.json
-                let occurredAt = try await database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT occurred_at FROM click") }
+                let occurredAt = try await database.int("SELECT occurred_at FROM click").map(Int64.init)
                 #expect(body["client_id"] as? String == "111222333.1700000000")
                 #expect((body["timestamp_micros"] as? Int64).map { $0 / 1000 } == occurredAt)
                 #expect(body["consent"] as? [String: String] == ["ad_user_data": "GRANTED", "ad_personalization": "DENIED"])
@@ -94,7 +95,7 @@ import Testing
         Case(name: "an external referer", cookies: [clientCookie, granted], referer: "https://elsewhere.example/", status: "not_applicable"),
     ])
     func aHitThatMayNotGoToGAIsNotSentAndSaysWhy(_ hit: Case) async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await FakeGA.run { ga in
             try await TestService.run(configuration: Self.configuration(endpoint: ga.endpoint), database: database) { api in
                 try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
@@ -113,7 +114,7 @@ import Testing
     }
 
     @Test func theStoredConsentDecidesWhenTheRequestCarriesNone() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await FakeGA.run { ga in
             try await TestService.run(configuration: Self.configuration(endpoint: ga.endpoint), database: database) { api in
                 try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
@@ -138,7 +139,7 @@ import Testing
         (.cookieyes, "consentid:abc,consent:no,action:yes,necessary:yes,functional:no,analytics:no,performance:no,advertisement:yes,other:no", false),
     ])
     func eachConsentCookieFormatGatesForwarding(_ format: ConsentCookieFormat, _ value: String, _ forwards: Bool) async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await FakeGA.run { ga in
             try await TestService.run(configuration: Self.configuration(endpoint: ga.endpoint, format: format), database: database) { api in
                 try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
@@ -154,7 +155,7 @@ import Testing
     }
 
     @Test func serverErrorsAreRetriedWithBackOffAndTheEventIsDeliveredOnce() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         let started = ContinuousClock.now
         try await FakeGA.run { ga in
             ga.script([.status(500), .status(500), .status(500)], then: .status(204))
@@ -169,13 +170,13 @@ import Testing
             }
         }
         #expect(ContinuousClock.now - started < .seconds(60))
-        let attempts = try await database.writer.read { db in try Row.fetchOne(db, sql: "SELECT state, attempts FROM ga_outbox") }
-        #expect(attempts?["state"] == "sent")
-        #expect(attempts?["attempts"] == 4)
+        let row = try await database.outboxRow()
+        #expect(row?.state == "sent")
+        #expect(row?.attempts == 4)
     }
 
     @Test func aRefusedEventIsMarkedFailedWithGAsAnswerAndNotRetried() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         let logs = LogCapture()
         try await FakeGA.run { ga in
             // A proxy that echoes the request URL in its error page must not leak the secret.
@@ -191,7 +192,7 @@ import Testing
                 #expect(stats["failed"] as? Int == 1)
             }
         }
-        let error = try await database.writer.read { db in try String.fetchOne(db, sql: "SELECT last_error FROM ga_outbox") }
+        let error = try await database.outboxRow()?.lastError
         #expect(error?.hasPrefix("GA answered 403: forbidden") == true)
         #expect(error?.contains(Self.secret) == false)
         #expect(logs.all.contains { $0.contains("GA refused an event") })
@@ -199,28 +200,26 @@ import Testing
     }
 
     @Test func eventsQueuedWhileGAIsDownAreDeliveredOnceAfterARestart() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktrail-ga-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("clicktrail.sqlite").path
+        let first = try await TestDatabase.makeReopenable()
         let logs = LogCapture()
         let fast = RetryPolicy(firstDelay: .milliseconds(200), maxDelay: .milliseconds(400))
         // Nothing listens on port 1: every attempt is a refused connection, which the HTTP client
         // keeps trying until the request's deadline.
         try await TestService.run(
-            configuration: Self.configuration(endpoint: "http://127.0.0.1:1/mp/collect", requestTimeout: .milliseconds(500)), database: try AppDatabase.open(path: path),
+            configuration: Self.configuration(endpoint: "http://127.0.0.1:1/mp/collect", requestTimeout: .milliseconds(500)), database: first,
             gaRetryPolicy: fast, logs: logs
         ) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             _ = try await Self.visit(api, "/go/deal", cookies: [Self.clientCookie, Self.granted])
             try await eventually { try await api.database.outboxRow()?.attempts ?? 0 >= 2 }
         }
-        let pending = try #require(try await AppDatabase.open(path: path).outboxRow())
+        let pending = try #require(try await first.reopened().outboxRow())
         #expect(pending.state == "queued")
         #expect(pending.lastError?.hasPrefix("GA not reached") == true)
         #expect(!logs.all.contains { $0.contains(Self.secret) })
 
         try await FakeGA.run { ga in
-            let database = try AppDatabase.open(path: path)
+            let database = try await first.reopened()
             try await TestService.run(configuration: Self.configuration(endpoint: ga.endpoint), database: database, gaRetryPolicy: fast) { api in
                 try await ga.waitFor(1)
                 try await eventually { try await database.clickRows().map(\.ga_status) == ["sent"] }
@@ -228,11 +227,11 @@ import Testing
             }
             #expect(ga.received().count == 2, "nothing but the marker since")
         }
-        #expect(try await AppDatabase.open(path: path).outboxRow()?.state == "sent")
+        #expect(try await first.reopened().outboxRow()?.state == "sent")
     }
 
     @Test func aHangingGADoesNotSlowTheRedirect() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         let logs = LogCapture()
         try await FakeGA.run { ga in
             ga.script([.hang(.seconds(30))])
@@ -252,13 +251,12 @@ import Testing
                 try await eventually(within: .seconds(20)) { try await database.clickRows().map(\.ga_status) == ["sent", "sent"] }
             }
         }
-        let attempts = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT attempts FROM ga_outbox ORDER BY id") }
-        #expect(attempts == [2, 1])
+        #expect(try await database.ints("SELECT attempts FROM ga_outbox ORDER BY id") == [2, 1])
         #expect(logs.all.contains { $0.contains("GA event will be retried") && $0.contains("GA not reached") })
     }
 
     @Test func eventsOlderThanGAsBackdatingLimitAreDeadLetteredNotSent() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await FakeGA.run { ga in
             try await TestService.run(configuration: Self.configuration(endpoint: ga.endpoint), database: database) { api in
                 try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
@@ -294,7 +292,7 @@ import Testing
     }
 
     @Test func ingestedClicksAndPageViewsForwardWithTheCallsConsent() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await FakeGA.run { ga in
             try await TestService.run(configuration: Self.configuration(endpoint: ga.endpoint), database: database) { api in
                 try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
@@ -329,7 +327,7 @@ import Testing
     }
 
     @Test func withoutGAConfiguredNothingIsReadOrQueued() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(configuration: RedirectTests.onSite, database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             _ = try await Self.visit(api, "/go/deal", cookies: [Self.clientCookie, Self.granted])
@@ -349,25 +347,21 @@ private enum Timestamp73HoursAgo {
     }
 }
 
-struct OutboxRow: Decodable, FetchableRecord {
+struct OutboxRow {
     var state: String
     var attempts: Int
     var lastError: String?
-
-    enum CodingKeys: String, CodingKey {
-        case state, attempts
-        case lastError = "last_error"
-    }
 }
 
-extension AppDatabase {
+extension TestDatabase {
     /// The first outbox event, if any.
     func outboxRow() async throws -> OutboxRow? {
-        try await writer.read { db in try OutboxRow.fetchOne(db, sql: "SELECT * FROM ga_outbox ORDER BY id LIMIT 1") }
+        try await rows("SELECT state, attempts, last_error FROM ga_outbox ORDER BY id LIMIT 1").first.map { row in
+            OutboxRow(state: (row["state"] ?? nil) ?? "", attempts: Int((row["attempts"] ?? nil) ?? "") ?? -1, lastError: row["last_error"] ?? nil)
+        }
     }
 }
 
-/// Waits until `condition` holds, checking every 20 ms; fails the test after `limit`.
 extension GAForwardingTests {
     /// Returns once the sender delivered a page view queued now. It takes the earliest due
     /// events first, so an event that was still due would have reached GA before this marker:
@@ -381,11 +375,3 @@ extension GAForwardingTests {
     }
 }
 
-func eventually(within limit: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    throw TestFailure("condition still false after \(limit)")
-}

@@ -6,6 +6,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Storage
+import TestSupport
 import Testing
 
 /// Each method of openrpc.json through the live server, with its bad inputs.
@@ -20,7 +21,7 @@ import Testing
     // MARK: clicks.ingest
 
     @Test func aClickIsClassifiedAndStoredLikeARedirectHit() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(configuration: Self.withTags, database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/deal"}"#)
             let visitor: [String: Any] = [
@@ -49,20 +50,20 @@ import Testing
             tagged["occurred_at"] = "2026-11-01T08:30:00.250+01:00"
             #expect(try await api.result("clicks.ingest", tagged)["id"] as? Int == 6)
         }
-        let rows = try await database.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM click ORDER BY id") }
-        #expect(rows.map { $0["reason"] as String } == ["ok", "bot", "bot", "no_referer", "external_referer", "ok"])
-        #expect(rows[0]["referer"] as String? == "https://blog.example/post")
-        #expect(rows[0]["utm_source"] as String? == "news")
-        #expect(rows[0]["custom"] as String? == #"{"partner":"acme"}"#)
+        let rows = try await database.rows("SELECT * FROM click ORDER BY id")
+        #expect(rows.map { $0["reason"] ?? nil } == ["ok", "bot", "bot", "no_referer", "external_referer", "ok"])
+        #expect(rows[0]["referer"] == "https://blog.example/post")
+        #expect(rows[0]["utm_source"] == "news")
+        #expect(rows[0]["custom"] == #"{"partner":"acme"}"#)
         // The call's own lead parameters win over the referer's.
-        #expect(rows[5]["utm_source"] as String? == "ads")
-        #expect(rows[5]["gclid"] as String? == "g-1")
-        #expect(rows[5]["custom"] as String? == #"{"partner":"beta"}"#)
-        #expect(rows[5]["occurred_at"] as Int64 == 1_793_518_200_250)
+        #expect(rows[5]["utm_source"] == "ads")
+        #expect(rows[5]["gclid"] == "g-1")
+        #expect(rows[5]["custom"] == #"{"partner":"beta"}"#)
+        #expect(rows[5]["occurred_at"] == "1793518200250")
         let counter = try await database.clickCount(slug: "deal")
         #expect(counter == 2)
         // The user agent is read, never stored.
-        let everything = rows.flatMap { row in row.databaseValues.map(\.description) }.joined()
+        let everything = rows.flatMap { row in row.values.map { $0 ?? "" } }.joined()
         #expect(!everything.contains("Mozilla"))
         #expect(!everything.contains("python-requests"))
     }
@@ -92,7 +93,7 @@ import Testing
         (["slug": "deal", "utm": "utm_source=x"], "utm"),
     ] as [([String: any Sendable], String)])
     func badClickParametersAreInvalidParams(_ params: [String: any Sendable], _ field: String) async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             let error = try await api.error("clicks.ingest", params)
@@ -105,7 +106,7 @@ import Testing
     // MARK: pageviews.track
 
     @Test func pageViewsCountPerPathUnlessExcludedFailedOrABot() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             func track(_ params: [String: Any]) async throws -> String? {
                 try await api.result("pageviews.track", params.merging(["user_agent": Self.browser]) { first, _ in first })["reason"] as? String
@@ -119,10 +120,8 @@ import Testing
             #expect(result["counted"] as? Bool == true)
             #expect(result["ga_status"] as? String == "not_applicable")
         }
-        let views = try await database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT path, SUM(views) AS views FROM pageview_bucket GROUP BY path ORDER BY path")
-                .map { "\($0["path"] as String)=\($0["views"] as Int)" }
-        }
+        let views = try await database.rows("SELECT path, SUM(views) AS views FROM pageview_bucket GROUP BY path ORDER BY path")
+            .map { "\(($0["path"] ?? nil) ?? "")=\(($0["views"] ?? nil) ?? "")" }
         #expect(views == ["/=1", "/blog/post=2"])
     }
 
@@ -200,17 +199,17 @@ import Testing
         (["subject": "v1", "params": ["utm_source": "g", "utm_medium": "cpc"], "custom": ["n": 1]], "custom.n"),
     ] as [([String: any Sendable], String)])
     func badLeadParametersAreInvalidParams(_ params: [String: any Sendable], _ field: String) async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             let error = try await api.error("leads.capture", params)
             #expect(error.code == -32602)
             #expect(error.field == field)
         }
-        #expect(try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lead") } == 0)
+        #expect(try await database.int("SELECT COUNT(*) FROM lead") == 0)
     }
 
     @Test func assignMovesAVisitorsLeadsToTheUserAndEraseDeletesThemForGood() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             for subject in ["anon-1", "anon-1", "anon-2"] {
                 _ = try await api.result("leads.capture", ["subject": subject, "params": ["utm_source": "g", "utm_medium": "cpc"]])
@@ -223,14 +222,14 @@ import Testing
             #expect(try await api.result("leads.erase", ["subject": "user-9"])["deleted"] as? Int == 0)
             #expect(try await api.error("leads.erase", [:]).field == "subject")
         }
-        let subjects = try await database.writer.read { db in try String.fetchAll(db, sql: "SELECT subject FROM lead") }
+        let subjects = try await database.strings("SELECT subject FROM lead")
         #expect(subjects == ["anon-2"])
     }
 
     // MARK: consent
 
     @Test func consentIsLoggedAndTheNewestEntryIsCurrent() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             let unknown = try await api.result("consent.get", ["subject": "123.456"])
             #expect(unknown["signals"] as? [String: String] == [
@@ -250,7 +249,7 @@ import Testing
             #expect(current["updated_at"] as? String == second["updated_at"] as? String)
             #expect((current["updated_at"] as? String)?.hasSuffix("Z") == true)
         }
-        let history = try await SQLiteConsentRepository(database: database).history(subject: "123.456")
+        let history = try await database.storage.consents.history(subject: "123.456")
         #expect(history.map(\.signals.adStorage) == [.granted, .denied])
         #expect(history.map(\.source) == ["banner", nil])
     }
@@ -264,21 +263,21 @@ import Testing
         (["subject": "1.2", "signals": ["ad_storage": "granted"], "source": String(repeating: "s", count: 101)], "source"),
     ] as [([String: any Sendable], String)])
     func badConsentParametersAreInvalidParams(_ params: [String: any Sendable], _ field: String) async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             let error = try await api.error("consent.set", params)
             #expect(error.code == -32602)
             #expect(error.field == field)
         }
-        #expect(try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_log") } == 0)
+        #expect(try await database.int("SELECT COUNT(*) FROM consent_log") == 0)
     }
 
     // MARK: failures of the service itself
 
     @Test func aFailingDatabaseIsAnInternalErrorAndTheNextCallStillWorks() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
-            try await database.writer.write { db in try db.execute(sql: "DROP TABLE consent_log") }
+            try await database.execute("DROP TABLE consent_log")
             let response = try await api.call("consent.get", ["subject": "1.2"])
             let error = try #require(response["error"] as? [String: Any])
             #expect(error["code"] as? Int == -32603)
@@ -290,10 +289,10 @@ import Testing
     }
 
     @Test func clicksThatCannotBeStoredAreStorageUnavailableNotLostSilently() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
-            try await database.writer.write { db in try db.execute(sql: "DROP TABLE click") }
+            try await database.execute("DROP TABLE click")
             let error = try await api.error("clicks.ingest", ["slug": "deal", "user_agent": Self.browser])
             #expect(error.code == -32002)
         }

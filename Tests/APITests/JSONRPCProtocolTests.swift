@@ -6,6 +6,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Storage
+import TestSupport
 import Testing
 
 /// The examples of the JSON-RPC 2.0 specification (section 7), adapted to Clicktrail's methods,
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func aNotificationRunsButIsNeverAnswered() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             let notification = try await api.rpc(
                 #"{"jsonrpc":"2.0","method":"consent.set","params":{"subject":"42.7","signals":{"analytics_storage":"granted"}}}"#)
@@ -48,7 +49,7 @@ import Testing
             let invalidParams = try await api.rpc(#"{"jsonrpc":"2.0","method":"consent.get","params":{"subject":""}}"#)
             #expect(invalidParams.status == .noContent)
         }
-        let stored = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_log") }
+        let stored = try await database.int("SELECT COUNT(*) FROM consent_log")
         #expect(stored == 1)
     }
 
@@ -165,7 +166,7 @@ import Testing
     }
 
     @Test func aBatchOfAHundredRunsAndOneMoreRunsNothing() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             func batch(_ count: Int, subject: String) -> String {
                 "[" + (0..<count).map { index in
@@ -179,9 +180,7 @@ import Testing
             #expect(errorCode(tooMany) == -32600)
             #expect(tooMany["id"] is NSNull)
         }
-        let entries = try await database.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consent_log WHERE subject = '2.2'")
-        }
+        let entries = try await database.int("SELECT COUNT(*) FROM consent_log WHERE subject = '2.2'")
         #expect(entries == 0)
     }
 
@@ -225,10 +224,10 @@ import Testing
             #expect(document["openrpc"] as? String == "1.3.2")
             let methods = try #require(document["methods"] as? [[String: Any]])
             let documented = Set(methods.compactMap { $0["name"] as? String })
-            let database = try AppDatabase.inMemory()
+            let database = try await TestDatabase.make()
             let dependencies = AppDependencies(
-                storage: .sqlite(database), tokenAuthority: api.authority, botMatcher: try TestService.botMatcher.get(),
-                clickWriter: ClickWriter(store: SQLiteClickStore(database: database)))
+                storage: database.storage, tokenAuthority: api.authority, botMatcher: try TestService.botMatcher.get(),
+                clickWriter: ClickWriter(store: database.storage.clicks))
             let intake = ClickIntake(
                 links: CachedLinkRepository(dependencies.storage.links),
                 classifier: HitClassifier(bots: dependencies.botMatcher), writer: dependencies.clickWriter, forwardsToGA: false)

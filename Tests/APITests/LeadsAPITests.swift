@@ -5,6 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Storage
+import TestSupport
 import Testing
 
 /// `GET` and `DELETE /api/v1/leads`: dashboards read lead sources, an admin erases a subject's.
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func erasureDeletesEveryLeadOfTheSubjectAndNeedsAdmin() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             try await capture(api, "gone", source: "google")
             try await capture(api, "gone", source: "bing")
@@ -65,7 +66,7 @@ import Testing
             #expect(try erased.jsonObject()["deleted"] as? Int == 2)
             #expect(try await api.admin(.delete, "/api/v1/leads?subject=gone").jsonObject()["deleted"] as? Int == 0)
         }
-        let subjects = try await database.writer.read { db in try String.fetchAll(db, sql: "SELECT subject FROM lead") }
+        let subjects = try await database.strings("SELECT subject FROM lead")
         #expect(subjects == ["stays"])
     }
 }

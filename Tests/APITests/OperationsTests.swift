@@ -6,6 +6,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Storage
+import TestSupport
 import Testing
 
 @Suite struct OperationsTests {

@@ -9,6 +9,7 @@ import HummingbirdTesting
 import NIOCore
 import Storage
 import Synchronization
+import TestSupport
 import Testing
 
 /// Redirects answered on the event loop (`RedirectFastPath`) against those the router answers:
@@ -51,7 +52,7 @@ import Testing
 
     @Test(arguments: cases)
     func theEventLoopAnswersAndRecordsExactlyAsTheRouterDoes(_ variant: Case) async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         let logs = LogCapture()
         let answers = Mutex<[TestResponse]>([])
         try await TestService.run(configuration: Self.onSite, database: database, logs: logs) { api in
@@ -95,7 +96,7 @@ import Testing
     }
 
     @Test func connectionCloseIsHonouredOnAWarmSlug() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(configuration: Self.onSite, database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             _ = try await RedirectTests.visit(api, "/go/deal")
@@ -113,7 +114,7 @@ import Testing
     /// only a short bound, then are answered with their clicks dropped, counted and logged: the
     /// visitor's redirect never waits on the database.
     @Test(.timeLimit(.minutes(1))) func aFullClickQueueDelaysRedirectsOnlyBrieflyThenDropsAndCounts() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         let logs = LogCapture()
         let capacity = 4
         // No more than the client's 8 connections per host, so every visit is in flight at once.
@@ -124,18 +125,8 @@ import Testing
             try await eventually { try await database.clickRows().count == 1 }
             let before = try await OperationsTests.scrape(api)
 
-            // Holds the database's only writer, so the click writer's next batch cannot commit.
-            let release = DispatchSemaphore(value: 0)
-            // Also when an expectation throws: a writer held forever would hang the shutdown.
-            defer { release.signal() }
-            let (held, holding) = AsyncStream.makeStream(of: Void.self)
-            let holder = Task {
-                try await database.writer.write { _ in
-                    holding.yield()
-                    release.wait()
-                }
-            }
-            for await _ in held { break }
+            // Holds the database's writes, so the click writer's next batch cannot commit.
+            let hold = try await database.holdWrites()
 
             let port = try #require(api.client.port)
             let answered = Tally()
@@ -155,8 +146,7 @@ import Testing
                 }
             }
             #expect(answered.count == visits)
-            release.signal()
-            try await holder.value
+            try await hold.end()
             // Scraped once the database moves again: /metrics reads the outbox counts.
             let after = try await OperationsTests.scrape(api)
             let queueFull = ["reason": "queue_full"]

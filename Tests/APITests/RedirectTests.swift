@@ -5,6 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Storage
+import TestSupport
 import Testing
 
 @Suite struct RedirectTests {
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func aTrailingSlashAndAHeadRequestRedirectToo() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(configuration: Self.onSite, database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             let slash = try await Self.visit(api, "/go/deal/")
@@ -63,7 +64,7 @@ import Testing
     }
 
     @Test func unknownInactiveAndMalformedSlugsAnswer404AndRecordNothing() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(configuration: Self.onSite, database: database) { api in
             try await api.createLink(#"{"slug":"off","url":"https://shop.example/","active":false}"#)
             for path in ["/go/missing", "/go/off", "/go/UPPER", "/go/" + String(repeating: "a", count: 64)] {
@@ -100,7 +101,7 @@ import Testing
     @Test func theFallbackURLTakesUnknownAndInactiveSlugsWithA302() async throws {
         var configuration = Self.onSite
         configuration.fallbackURL = "https://example.com/deals"
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(configuration: configuration, database: database) { api in
             try await api.createLink(#"{"slug":"off","url":"https://shop.example/","active":false,"redirect_status":301}"#)
             for path in ["/go/missing", "/go/off"] {
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func everyHitIsLoggedWithItsReasonAndOnlyHonestOnesCount() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(configuration: Self.onSite, database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             let hits: [(HTTPRequest.Method, String?, String?, HTTPFields)] = [
@@ -155,7 +156,7 @@ import Testing
     }
 
     @Test func theGoURLAndTheRefererDecodeACampaignAlike() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(configuration: Self.onSite, database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             _ = try await Self.visit(api, "/go/deal?utm%5Fsource=mail&utm_campaign=summer+sale")
@@ -167,7 +168,7 @@ import Testing
     }
 
     @Test func deletingALinkDeletesItsClicksAndAggregates() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(configuration: Self.onSite, database: database) { api in
             try await api.createLink(#"{"slug":"gone","url":"https://shop.example/"}"#)
             try await api.createLink(#"{"slug":"kept","url":"https://shop.example/"}"#)
@@ -185,7 +186,7 @@ import Testing
     }
 
     @Test func withoutSiteHostsTheRequestsOwnHostIsTheSite() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         try await TestService.run(database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             let port = try #require(api.client.port)
@@ -204,7 +205,7 @@ import Testing
         for (trusted, expected) in [(false, "external_referer"), (true, "ok")] {
             var configuration = AppConfiguration()
             if trusted { configuration.trustedProxies = try TrustedProxies(parsing: "127.0.0.0/8, ::1") }
-            let database = try AppDatabase.inMemory()
+            let database = try await TestDatabase.make()
             try await TestService.run(configuration: configuration, database: database) { api in
                 try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
                 _ = try await Self.visit(api, "/go/deal", referer: "https://blog.example/post", extra: [HTTPField.Name("X-Forwarded-Host")!: "blog.example"])
@@ -215,8 +216,7 @@ import Testing
     }
 
     @Test func aBurstOf500ConcurrentCountedClicksIsCountedExactlyOnceEach() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktrail-\(UUID().uuidString)")
-        let database = try AppDatabase.open(path: folder.appendingPathComponent("clicktrail.sqlite").path)
+        let database = try await TestDatabase.makeReopenable()
         try await TestService.run(configuration: Self.onSite, database: database) { api in
             try await api.createLink(#"{"slug":"burst","url":"https://shop.example/"}"#)
             let port = try #require(api.client.port)
@@ -241,9 +241,8 @@ import Testing
         #expect(try await database.bucketHits() == ["ok": 500])
     }
 
-    @Test func noPersonalDataReachesTheDatabaseFiles() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktrail-\(UUID().uuidString)")
-        let database = try AppDatabase.open(path: folder.appendingPathComponent("clicktrail.sqlite").path)
+    @Test func noPersonalDataReachesTheDatabase() async throws {
+        let database = try await TestDatabase.makeReopenable()
         try await TestService.run(configuration: Self.onSite, database: database) { api in
             try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
             for userAgent in [Self.browser + " UAMARKER7", "UAMARKER7bot/1.0"] {
@@ -257,15 +256,11 @@ import Testing
                     ])
             }
         }
-        var bytes = Data()
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-            bytes += try Data(contentsOf: folder.appendingPathComponent(file))
-        }
-        let text = String(decoding: bytes, as: UTF8.self).lowercased()
+        let text = try await database.everythingStored().lowercased()
         // The referer's host is kept (scheme, host and path): proof the scan sees what was written.
         #expect(text.contains("pathmarker7.example.com/article"))
         for marker in ["uamarker7", "querymarker7", "fragmarker7", "ipmarker7", "cookiemarker7", "203.0.113.77", "127.0.0.1"] {
-            #expect(!text.contains(marker), "\(marker) reached the database files")
+            #expect(!text.contains(marker), "\(marker) reached the database")
         }
     }
 }

@@ -6,6 +6,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Storage
+import TestSupport
 import Testing
 
 @Suite struct StatsAPITests {
@@ -14,7 +15,7 @@ import Testing
 
     /// Stores counted (or not) clicks at given instants through the writer's own insert path.
     static func store(_ clicks: [(slug: String, at: String, reason: HitReason)], _ api: TestAPI, referer: String = "https://example.com/blog/post") async throws {
-        let links = SQLiteLinkRepository(database: api.database)
+        let links = api.database.storage.links
         var records: [ClickRecord] = []
         for click in clicks {
             let link = try #require(try await links.find(slug: click.slug))
@@ -27,7 +28,7 @@ import Testing
             records.append(ClickRecord(linkID: link.id, linkSlug: click.slug, occurredAt: date, verdict: verdict))
         }
         let batch = records
-        _ = try await api.database.writer.write { db in try SQLiteClickStore.insert(batch, db) }
+        _ = try await api.database.storage.clicks.store(batch)
     }
 
     static func stats(_ api: TestAPI, _ query: String) async throws -> [String: Any] {
@@ -203,7 +204,7 @@ import Testing
     }
 
     /// Raw log rows of a demo data set, for counting by brute force.
-    struct RawClick: Decodable, FetchableRecord {
+    struct RawClick {
         var slug: String
         var occurred_at: Int64
         var reason: String
@@ -221,9 +222,13 @@ import Testing
     func aggregatesEqualABruteForceCountOverTheRawLogOfDemoData(_ seed: UInt64) async throws {
         try await TestService.run { api in
             let plan = DemoPlan(links: 12, clicks: 6_000, days: 6, seed: seed, end: RFC3339Date.parse("2026-11-22T00:00:00Z")!)
-            _ = try await DemoDataLoader(database: api.database).load(plan)
-            let raw = try await api.database.writer.read { db in
-                try RawClick.fetchAll(db, sql: "SELECT link.slug, click.* FROM click JOIN link ON link.id = click.link_id")
+            _ = try await DemoDataLoader(storage: api.database.storage).load(plan)
+            let raw = try await api.database.rows("SELECT link.slug, click.* FROM click JOIN link ON link.id = click.link_id").map { row in
+                func text(_ name: String) -> String? { row[name] ?? nil }
+                return RawClick(
+                    slug: text("slug") ?? "", occurred_at: Int64(text("occurred_at") ?? "") ?? 0, reason: text("reason") ?? "",
+                    referer_class: text("referer_class") ?? "", referer: text("referer"), utm_source: text("utm_source"),
+                    utm_medium: text("utm_medium"), utm_campaign: text("utm_campaign"))
             }
             #expect(raw.count == 6_000)
             var random = SplitMix64(seed: seed)

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import Storage
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct ClickWriterTests {
@@ -14,10 +15,11 @@ import Testing
             verdict: HitVerdict(reason: reason, refererClass: reason == .noReferer ? .none : .internal, referer: nil, leadSource: LeadSource()))
     }
 
-    @Test func aGracefulShutdownWritesEverythingQueuedWithCountersAndAggregates() async throws {
-        let database = try AppDatabase.inMemory()
-        let link = try await SQLiteLinkRepository(database: database).create(try draft("writer"))
-        let writer = ClickWriter(store: SQLiteClickStore(database: database), capacity: 64)
+    @Test(arguments: TestBackend.allCases)
+    func aGracefulShutdownWritesEverythingQueuedWithCountersAndAggregates(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        let link = try await database.storage.links.create(try draft("writer"))
+        let writer = ClickWriter(store: database.storage.clicks, capacity: 64)
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -30,13 +32,10 @@ import Testing
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        let (rows, counter, buckets) = try await database.writer.read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") ?? -1,
-                try Int.fetchOne(db, sql: "SELECT click_count FROM link WHERE id = ?", arguments: [link.id]) ?? -1,
-                try Row.fetchAll(db, sql: "SELECT bucket_start, reason, hits FROM click_bucket ORDER BY bucket_start, reason")
-                    .map { "\($0["bucket_start"] as Int64)/\($0["reason"] as String)/\($0["hits"] as Int)" }
-            )
+        let rows = try await database.int("SELECT COUNT(*) FROM click")
+        let counter = try await database.int("SELECT click_count FROM link WHERE id = \(link.id)")
+        let buckets = try await database.rows("SELECT bucket_start, reason, hits FROM click_bucket ORDER BY bucket_start, reason").map {
+            "\($0["bucket_start"]! ?? "")/\($0["reason"]! ?? "")/\($0["hits"]! ?? "")"
         }
         #expect(rows == 1_000)
         #expect(counter == 750)
@@ -47,9 +46,9 @@ import Testing
     /// When a sibling service fails (the port is taken), the group cancels the others; an idle
     /// writer must then return, or the process hangs and ignores SIGTERM (seen before this test).
     @Test func anIdleWriterReturnsWhenItsTaskIsCancelled() async throws {
-        let database = try AppDatabase.inMemory()
-        let link = try await SQLiteLinkRepository(database: database).create(try draft("idle"))
-        let writer = ClickWriter(store: SQLiteClickStore(database: database))
+        let database = try await TestDatabase.make(.sqlite)
+        let link = try await database.storage.links.create(try draft("idle"))
+        let writer = ClickWriter(store: database.storage.clicks)
         let finished = Mutex(false)
         let running = Task {
             try await writer.run()
@@ -67,24 +66,25 @@ import Testing
     }
 
     /// Cancellation ends the writer, but not before what it had queued is stored.
-    @Test func aCancelledWriterStillStoresWhatItQueued() async throws {
-        let database = try AppDatabase.inMemory()
-        let link = try await SQLiteLinkRepository(database: database).create(try draft("writer"))
-        let writer = ClickWriter(store: SQLiteClickStore(database: database), logger: Logger(label: "test"))
+    @Test(arguments: TestBackend.allCases)
+    func aCancelledWriterStillStoresWhatItQueued(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        let link = try await database.storage.links.create(try draft("writer"))
+        let writer = ClickWriter(store: database.storage.clicks, logger: Logger(label: "test"))
         for _ in 0..<300 { await writer.record(click(link.id, .ok)) }
         let running = Task { try await writer.run() }
         running.cancel()
         try await running.value
-        let rows = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") }
-        #expect(rows == 300)
+        #expect(try await database.int("SELECT COUNT(*) FROM click") == 300)
     }
 }
 
 @Suite struct ConfirmedClickTests {
-    @Test func aConfirmedClickAnswersItsIdAndStoresItsCustomTags() async throws {
-        let database = try AppDatabase.inMemory()
-        let link = try await SQLiteLinkRepository(database: database).create(try draft("confirm"))
-        let writer = ClickWriter(store: SQLiteClickStore(database: database))
+    @Test(arguments: TestBackend.allCases)
+    func aConfirmedClickAnswersItsIdAndStoresItsCustomTags(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        let link = try await database.storage.links.create(try draft("confirm"))
+        let writer = ClickWriter(store: database.storage.clicks)
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -101,15 +101,8 @@ import Testing
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        let (custom, count, counter) = try await database.writer.read { db in
-            (
-                try String.fetchAll(db, sql: "SELECT custom FROM click ORDER BY id"),
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") ?? -1,
-                try Int.fetchOne(db, sql: "SELECT click_count FROM link") ?? -1
-            )
-        }
-        #expect(custom == [#"{"partner":"acme"}"#, #"{"partner":"acme"}"#])
-        #expect(count == 2)
-        #expect(counter == 2)
+        #expect(try await database.strings("SELECT custom FROM click ORDER BY id") == [#"{"partner":"acme"}"#, #"{"partner":"acme"}"#])
+        #expect(try await database.int("SELECT COUNT(*) FROM click") == 2)
+        #expect(try await database.int("SELECT click_count FROM link") == 2)
     }
 }

@@ -2,17 +2,19 @@ import Domain
 import Foundation
 import GRDB
 import Storage
+import TestSupport
 import Testing
 
-@Suite struct SQLiteLeadRepositoryTests {
+@Suite struct LeadRepositoryTests {
     private func draft(_ subject: String, source: String = "news", medium: String = "email", custom: [String: String] = [:]) throws -> LeadDraft {
         var lead = LeadSource(parameters: [(name: "utm_source", value: source), (name: "utm_medium", value: medium)])
         lead.custom = custom
         return try LeadDraft.validated(subject: subject, source: lead, landingPath: "/landing")
     }
 
-    @Test func capturedLeadsListByFilterInPages() async throws {
-        let leads = SQLiteLeadRepository(database: try AppDatabase.inMemory())
+    @Test(arguments: TestBackend.allCases)
+    func capturedLeadsListByFilterInPages(_ backend: TestBackend) async throws {
+        let leads = try await TestDatabase.make(backend).storage.leads
         let at = Date(timeIntervalSince1970: 1_800_000_000.123)
         let first = try await leads.capture(try draft("v1", custom: ["partner": "acme"]), at: at)
         for index in 0..<5 {
@@ -32,9 +34,10 @@ import Testing
         #expect(rest.nextAfter == nil)
     }
 
-    @Test func assignMovesEveryLeadOfTheVisitorAndEraseDeletesThem() async throws {
-        let database = try AppDatabase.inMemory()
-        let leads = SQLiteLeadRepository(database: database)
+    @Test(arguments: TestBackend.allCases)
+    func assignMovesEveryLeadOfTheVisitorAndEraseDeletesThem(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        let leads = database.storage.leads
         for subject in ["visitor", "visitor", "other"] {
             _ = try await leads.capture(try draft(subject), at: Date())
         }
@@ -42,14 +45,15 @@ import Testing
         #expect(try await leads.assign(from: "visitor", to: "user-7") == 0)
         #expect(try await leads.list(LeadFilter(subject: "user-7"), after: nil, limit: 10).items.count == 2)
         #expect(try await leads.erase(subject: "user-7") == 2)
-        let remaining = try await database.writer.read { db in try String.fetchAll(db, sql: "SELECT subject FROM lead") }
+        let remaining = try await database.strings("SELECT subject FROM lead")
         #expect(remaining == ["other"])
     }
 }
 
-@Suite struct SQLiteConsentRepositoryTests {
-    @Test func everyChangeIsAppendedAndTheNewestIsCurrent() async throws {
-        let consents = SQLiteConsentRepository(database: try AppDatabase.inMemory())
+@Suite struct ConsentRepositoryTests {
+    @Test(arguments: TestBackend.allCases)
+    func everyChangeIsAppendedAndTheNewestIsCurrent(_ backend: TestBackend) async throws {
+        let consents = try await TestDatabase.make(backend).storage.consents
         #expect(try await consents.current(subject: "123.456") == nil)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         _ = try await consents.set(subject: "123.456", changes: ["analytics_storage": .granted], source: "banner", at: start)

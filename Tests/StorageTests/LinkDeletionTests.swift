@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Storage
 import Synchronization
+import TestSupport
 import Testing
 
 /// Deleting a link with many clicks must not hold the one writer in a single long transaction:
@@ -31,7 +32,7 @@ import Testing
     }
 
     @Test func aLinkWithManyClicksIsDeletedInShortTransactions() async throws {
-        let database = try DatabaseKind.file.open()
+        let database = try #require(try await DatabaseKind.sqliteFile.open().sqlite)
         let links = SQLiteLinkRepository(database: database)
         let doomed = try await links.create(try draft("doomed"))
         let kept = try await links.create(try draft("kept"))

@@ -5,14 +5,15 @@ import Logging
 import ServiceLifecycle
 import Storage
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct OutboxRepositoryTests {
     private static let counted = HitVerdict(reason: .ok, refererClass: .internal, referer: "https://example.com/", leadSource: LeadSource())
 
     /// Stores `clicks` through a running writer and returns what each became.
-    private func store(_ clicks: [ClickRecord], in database: AppDatabase) async throws -> [ClickWriteOutcome] {
-        let writer = ClickWriter(store: SQLiteClickStore(database: database))
+    private func store(_ clicks: [ClickRecord], in database: TestDatabase) async throws -> [ClickWriteOutcome] {
+        let writer = ClickWriter(store: database.storage.clicks)
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -26,10 +27,11 @@ import Testing
         }
     }
 
-    @Test func theWriterDecidesWithTheStoredConsentAndQueuesInTheClicksTransaction() async throws {
-        let database = try AppDatabase.inMemory()
-        let link = try await SQLiteLinkRepository(database: database).create(try draft("ga"))
-        _ = try await SQLiteConsentRepository(database: database).set(
+    @Test(arguments: TestBackend.allCases)
+    func theWriterDecidesWithTheStoredConsentAndQueuesInTheClicksTransaction(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        let link = try await database.storage.links.create(try draft("ga"))
+        _ = try await database.storage.consents.set(
             subject: "1.2", changes: ["analytics_storage": .granted], source: "banner", at: Date())
         func click(_ visitor: GAVisitor?, linkID: Int64 = link.id, verdict: HitVerdict = Self.counted) -> ClickRecord {
             ClickRecord(linkID: linkID, linkSlug: "ga", occurredAt: Date(), verdict: verdict, visitor: visitor)
@@ -44,15 +46,16 @@ import Testing
             click(GAVisitor(clientID: "1.2"), linkID: 999),  // link gone: neither click nor event
         ], in: database)
         #expect(outcomes.map(\.gaStatus) == [.queued, .noConsent, .noConsent, .noClientID, .notApplicable, .notApplicable, nil])
-        let queued = try await SQLiteOutboxRepository(database: database).due(at: Date(), limit: 10)
+        let queued = try await database.storage.outbox.due(at: Date(), limit: 10)
         #expect(queued.count == 1)
         #expect(queued.first?.clickID == 1)
         #expect(queued.first?.attempts == 0)
     }
 
-    @Test func settlingMovesEventsAndTheirClicksTogether() async throws {
-        let database = try AppDatabase.inMemory()
-        let link = try await SQLiteLinkRepository(database: database).create(try draft("ga"))
+    @Test(arguments: TestBackend.allCases)
+    func settlingMovesEventsAndTheirClicksTogether(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        let link = try await database.storage.links.create(try draft("ga"))
         let now = Date()
         let clicks = (0..<4).map { index in
             ClickRecord(
@@ -60,11 +63,15 @@ import Testing
                 visitor: GAVisitor(clientID: "1.2", explicitConsent: .allGranted))
         }
         _ = try await store(clicks, in: database)
-        let outbox = SQLiteOutboxRepository(database: database)
+        let outbox = database.storage.outbox
         let stored = Date()
-        let due = try await outbox.due(at: stored, limit: 10)
+        let firstTwo = try await outbox.due(at: stored, limit: 2)
+        #expect(firstTwo.map(\.id) == [1, 2])
+        // One SQLite process has one sender, which is handed due events until it settles them;
+        // on PostgreSQL what was handed out is leased to the instance that claimed it.
+        let more = try await outbox.due(at: stored, limit: 10)
+        let due = backend == .postgreSQL ? firstTwo + more : more
         try #require(due.map(\.id) == [1, 2, 3, 4])
-        #expect(try await outbox.due(at: stored, limit: 2).map(\.id) == [1, 2])
         try await outbox.settle([
             (due[0], .sent), (due[1], .failed(error: "GA answered 400: bad")), (due[2], .dead),
             (due[3], .retry(error: "GA answered 503", at: now.addingTimeInterval(60))),
@@ -76,54 +83,47 @@ import Testing
         let counts = try await outbox.counts()
         #expect(counts == OutboxCounts(queued: 1, sent: 1, failed: 1, dead: 1, oldestQueued: counts.oldestQueued))
         #expect(counts.oldestQueued.map { abs($0.timeIntervalSince(now.addingTimeInterval(3))) < 0.01 } == true)
-        let statuses = try await database.writer.read { db in try String.fetchAll(db, sql: "SELECT ga_status FROM click ORDER BY id") }
+        let statuses = try await database.strings("SELECT ga_status FROM click ORDER BY id")
         #expect(statuses == ["sent", "failed", "failed", "queued"])
-        let attempts = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT attempts FROM ga_outbox ORDER BY id") }
+        let attempts = try await database.ints("SELECT attempts FROM ga_outbox ORDER BY id")
         // A dead letter was never attempted.
         #expect(attempts == [1, 1, 0, 1])
         // Once settled, the visitor's GA identifiers go; the state, times and error stay.
-        let payloadSizes = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT length(payload) FROM ga_outbox ORDER BY id") }
+        let payloadSizes = try await database.ints("SELECT length(payload) FROM ga_outbox ORDER BY id")
         #expect(payloadSizes.prefix(3) == [0, 0, 0])
-        #expect(payloadSizes[3] > 0)
-        let errors = try await database.writer.read { db in try String?.fetchAll(db, sql: "SELECT last_error FROM ga_outbox ORDER BY id") }
+        #expect(payloadSizes[3] ?? 0 > 0)
+        let errors = try await database.strings("SELECT last_error FROM ga_outbox ORDER BY id")
         #expect(errors[1] == "GA answered 400: bad")
     }
 
     /// `/metrics` is unauthenticated and scraped often: its outbox figures must not grow with the
     /// outbox, which keeps settled events for the whole retention period.
-    @Test func countsAreKeptNotCountedAndAgreeWithTheRows() async throws {
-        let database = try AppDatabase.inMemory()
-        try await database.writer.write { db in
-            for index in 0..<3_000 {
-                let state = ["queued", "sent", "sent", "failed", "dead"][index % 5]
-                try db.execute(
-                    sql: """
-                        INSERT INTO ga_outbox (click_id, event, payload, occurred_at, created_at, state, next_attempt_at)
-                        VALUES (NULL, 'page_view', x'7b7d', ?, 0, ?, 0)
-                        """,
-                    arguments: [1_000 + index, state])
-            }
-            try db.execute(sql: "UPDATE ga_outbox SET state = 'sent' WHERE id IN (1, 6)")
-            try db.execute(sql: "DELETE FROM ga_outbox WHERE state = 'dead' AND id <= 100")
-        }
+    @Test(arguments: TestBackend.allCases)
+    func countsAreKeptNotCountedAndAgreeWithTheRows(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        let payload = backend == .sqlite ? "x'7b7d'" : "'{}'"
+        let states = (0..<3_000).map { index in "(NULL, 'page_view', \(payload), \(1_000 + index), 0, '\(["queued", "sent", "sent", "failed", "dead"][index % 5])', 0)" }
+        try await database.execute(
+            "INSERT INTO ga_outbox (click_id, event, payload, occurred_at, created_at, state, next_attempt_at) VALUES " + states.joined(separator: ", "))
+        try await database.execute("UPDATE ga_outbox SET state = 'sent' WHERE id IN (1, 6)")
+        try await database.execute("DELETE FROM ga_outbox WHERE state = 'dead' AND id <= 100")
         let statements = Mutex<[String]>([])
-        try await database.writer.write { db in db.trace { event in statements.withLock { $0.append("\(event)") } } }
-        let counts = try await SQLiteOutboxRepository(database: database).counts()
-        try await database.writer.write { db in db.trace(options: [], nil) }
+        try await database.sqlite?.writer.write { db in db.trace { event in statements.withLock { $0.append("\(event)") } } }
+        let counts = try await database.storage.outbox.counts()
+        try await database.sqlite?.writer.write { db in db.trace(options: [], nil) }
 
-        let expected = try await database.writer.read { db in
-            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM ga_outbox GROUP BY state").map {
-                ($0["state"] as String, $0["n"] as Int)
-            })
-        }
+        let expected = Dictionary(uniqueKeysWithValues: try await database.rows("SELECT state, COUNT(*) AS n FROM ga_outbox GROUP BY state").map {
+            ($0["state"]! ?? "", Int($0["n"]! ?? "") ?? -1)
+        })
         #expect(counts.queued == expected["queued"] && counts.sent == expected["sent"])
         #expect(counts.failed == expected["failed"] && counts.dead == expected["dead"])
         #expect(counts.queued == 598 && counts.dead == 580)
         #expect(counts.oldestQueued == Date(epochMillis: 1_010))
+        guard let sqlite = database.sqlite else { return }
         let read = statements.withLock { $0 }.filter { $0.hasPrefix("SELECT") }
         #expect(read.count == 2)
         for statement in read {
-            let plan = try await database.writer.read { db in
+            let plan = try await sqlite.writer.read { db in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + statement).map { $0["detail"] as String }
             }
             #expect(!plan.contains { $0.split(separator: " ").prefix(2) == ["SCAN", "ga_outbox"] }, "\(statement): \(plan)")

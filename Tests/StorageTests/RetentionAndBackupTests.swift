@@ -4,14 +4,15 @@ import GRDB
 import Logging
 import ServiceLifecycle
 import Storage
+import TestSupport
 import Testing
 
 @Suite struct RetentionAndBackupTests {
     static let end = Date(timeIntervalSince1970: 1_795_000_000)
 
     /// Everything the stats API reads, for one range.
-    static func statsSnapshot(_ database: AppDatabase, from: Date, to: Date) async throws -> String {
-        let stats = SQLiteStatsRepository(database: database)
+    static func statsSnapshot(_ database: TestDatabase, from: Date, to: Date) async throws -> String {
+        let stats = database.storage.stats
         let totals = try await stats.linkTotals(from: from, to: to).map { "\($0.slug):\($0.counted)/\($0.hits)" }
         let pages = try await stats.pageTotals(from: from, to: to).sorted { $0.path < $1.path }.map { "\($0.path):\($0.views)/\($0.clicks)" }
         var perLink: [String] = []
@@ -21,69 +22,91 @@ import Testing
             let sources = try await stats.topSources(linkID: linkID, from: from, to: to, limit: 10).map { "\($0.utmSource)=\($0.counted)" }
             perLink.append("\(hits)|\(referers)|\(sources)")
         }
-        let counters = try await database.writer.read { db in try Int.fetchAll(db, sql: "SELECT click_count FROM link ORDER BY id") }
+        let counters = try await database.ints("SELECT click_count FROM link ORDER BY id")
         return "\(totals)\n\(pages)\n\(perLink)\n\(counters)"
     }
 
-    @Test func retentionDeletesOldRowsInBatchesAndLeavesEveryStatExact() async throws {
-        let database = try AppDatabase.inMemory()
+    @Test(arguments: TestBackend.allCases)
+    func retentionDeletesOldRowsInBatchesAndLeavesEveryStatExact(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
         let plan = DemoPlan(links: 5, clicks: 4_000, days: 20, seed: 11, end: Self.end)
-        _ = try await DemoDataLoader(database: database).load(plan)
+        _ = try await DemoDataLoader(storage: database.storage).load(plan)
         let cutoff = plan.end.addingTimeInterval(-7 * 86_400)
-        try await database.writer.write { db in
-            // Settled GA events old and new, and an old one still queued (never purged: it is undelivered).
-            for (state, settledAt) in [("sent", cutoff.epochMillis - 1), ("dead", cutoff.epochMillis - 1), ("sent", cutoff.epochMillis + 1), ("queued", nil)] {
-                try db.execute(
-                    sql: """
-                        INSERT INTO ga_outbox (click_id, event, payload, occurred_at, created_at, state, next_attempt_at, settled_at)
-                        VALUES (NULL, 'affiliate_click', x'7b7d', 0, 0, ?, 0, ?)
-                        """, arguments: [state, settledAt])
-            }
-        }
-        let old = try await database.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click WHERE occurred_at < ?", arguments: [cutoff.epochMillis]) ?? 0
-        }
+        // Settled GA events old and new, and an old one still queued (never purged: it is undelivered).
+        let events = [("sent", "\(cutoff.epochMillis - 1)"), ("dead", "\(cutoff.epochMillis - 1)"), ("sent", "\(cutoff.epochMillis + 1)"), ("queued", "NULL")]
+        try await database.execute(
+            "INSERT INTO ga_outbox (click_id, event, payload, occurred_at, created_at, state, next_attempt_at, settled_at) VALUES "
+                + events.map { "(NULL, 'affiliate_click', '{}', 0, 0, '\($0.0)', 0, \($0.1))" }.joined(separator: ", "))
+        let old = try await database.int("SELECT COUNT(*) FROM click WHERE occurred_at < \(cutoff.epochMillis)") ?? 0
         #expect(old > 2_000)
         let before = try await Self.statsSnapshot(database, from: plan.firstHour, to: plan.end)
 
-        let retention = ClickRetention(database: database, retentionDays: 7, batchSize: 100)
-        let purged = try await retention.purge(now: plan.end)
+        let retention = ClickRetention(target: database.retentionTarget, retentionDays: 7, batchSize: 100)
+        let purged = try #require(try await retention.purge(now: plan.end))
 
         #expect(purged.clicks == old && purged.outboxEvents == 2)
-        let (oldest, remaining, states) = try await database.writer.read { db in
-            (
-                try Int64.fetchOne(db, sql: "SELECT MIN(occurred_at) FROM click") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") ?? 0,
-                try String.fetchAll(db, sql: "SELECT state FROM ga_outbox ORDER BY id")
-            )
-        }
+        let oldest = try await database.int("SELECT MIN(occurred_at) FROM click") ?? 0
+        let remaining = try await database.int("SELECT COUNT(*) FROM click") ?? 0
         #expect(oldest >= cutoff.epochMillis && remaining == 4_000 - old)
-        #expect(states == ["sent", "queued"])
+        #expect(try await database.strings("SELECT state FROM ga_outbox ORDER BY id") == ["sent", "queued"])
         #expect(try await Self.statsSnapshot(database, from: plan.firstHour, to: plan.end) == before)
         // A second round finds nothing more.
-        #expect(try await retention.purge(now: plan.end) == (0, 0))
+        let again = try #require(try await retention.purge(now: plan.end))
+        #expect(again == (0, 0))
     }
 
-    @Test func theRetentionServicePurgesAtStartAndStopsOnShutdown() async throws {
-        let database = try AppDatabase.inMemory()
+    /// Instances sharing a PostgreSQL database purge one at a time: a round that finds another
+    /// purging skips, deleting nothing.
+    @Test func onASharedDatabaseARoundSkipsWhileAnotherInstancePurges() async throws {
+        let database = try await TestDatabase.make(.postgreSQL)
+        let plan = DemoPlan(links: 2, clicks: 300, days: 3, seed: 5, end: Date())
+        _ = try await DemoDataLoader(storage: database.storage).load(plan)
+        let first = ClickRetention(target: database.retentionTarget, retentionDays: 1)
+        let second = ClickRetention(target: database.retentionTarget, retentionDays: 1)
+        let skipped = try await database.retentionTarget.exclusively { try await second.purge(now: Date()) == nil }
+        #expect(skipped == true)
+        #expect(try await database.int("SELECT COUNT(*) FROM click") == 300)
+        // Once the other is done, a round purges.
+        let purged = try #require(try await first.purge(now: Date()))
+        #expect(purged.clicks > 0)
+    }
+
+    /// The same traffic stored through each backend's click store answers every stats query alike.
+    @Test func bothBackendsAnswerEveryStatAlike() async throws {
+        let plan = DemoPlan(links: 6, clicks: 5_000, days: 9, seed: 23, end: Self.end)
+        var snapshots: [String] = []
+        for backend in TestBackend.allCases {
+            let database = try await TestDatabase.make(backend)
+            _ = try await DemoDataLoader(storage: database.storage).load(plan)
+            for zoneOffset in [0.0, 19_800, -12_600] {
+                let from = plan.firstHour.addingTimeInterval(zoneOffset + 3 * 900)
+                snapshots.append(try await Self.statsSnapshot(database, from: from, to: plan.end.addingTimeInterval(-zoneOffset - 900)))
+            }
+        }
+        #expect(snapshots.count == 6)
+        #expect(snapshots[0..<3] == snapshots[3..<6])
+        #expect(snapshots[0].count > 500)
+    }
+
+    @Test(arguments: TestBackend.allCases)
+    func theRetentionServicePurgesAtStartAndStopsOnShutdown(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
         let plan = DemoPlan(links: 2, clicks: 500, days: 3, seed: 2, end: Date())
-        _ = try await DemoDataLoader(database: database).load(plan)
+        _ = try await DemoDataLoader(storage: database.storage).load(plan)
         let group = ServiceGroup(
-            services: [ClickRetention(database: database, retentionDays: 1, interval: .seconds(3_600))], logger: Logger(label: "test"))
+            services: [ClickRetention(target: database.retentionTarget, retentionDays: 1, interval: .seconds(3_600))], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline {
-                let older = try await database.writer.read { db in
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click WHERE occurred_at < ?", arguments: [Date().addingTimeInterval(-86_400).epochMillis]) ?? 0
-                }
+                let older = try await database.int("SELECT COUNT(*) FROM click WHERE occurred_at < \(Date().addingTimeInterval(-86_400).epochMillis)") ?? 0
                 if older == 0 { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        let left = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") ?? 0 }
+        let left = try await database.int("SELECT COUNT(*) FROM click") ?? 0
         #expect(left > 0 && left < 500)
     }
 

@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import GRDB
 
-/// Fills a database with a `DemoPlan`: the links (reused when their slug exists), then one
-/// transaction per hour through the click writer's own insert, so counters, aggregates and
-/// the raw log agree exactly as for served clicks.
+/// Fills a database with a `DemoPlan`: the links (reused when their slug exists), then each
+/// hour's clicks as one batch of the click writer's own store, so counters, aggregates and the
+/// raw log agree exactly as for served clicks, on either backend.
 package struct DemoDataLoader {
     package struct Summary: Sendable, Equatable {
         package var links: Int
@@ -14,10 +13,10 @@ package struct DemoDataLoader {
         package var to: Date
     }
 
-    let database: AppDatabase
+    let storage: AppStorage
 
-    package init(database: AppDatabase) {
-        self.database = database
+    package init(storage: AppStorage) {
+        self.storage = storage
     }
 
     /// `progress` is told the number of clicks written after every hour.
@@ -28,12 +27,8 @@ package struct DemoDataLoader {
         var pageViews = 0
         for index in 0..<plan.hours {
             let hour = mix.hour(index)
-            try await database.writer.write { db in
-                _ = try SQLiteClickStore.insert(hour.clicks, db)
-                for view in hour.pageViews {
-                    try SQLitePageViewRepository.addViews(view.views, path: view.path, at: view.at, db)
-                }
-            }
+            _ = try await storage.clicks.store(hour.clicks)
+            try await storage.addPageViews(hour.pageViews)
             clicks += hour.clicks.count
             pageViews += hour.pageViews.reduce(0) { $0 + $1.views }
             progress(clicks)
@@ -49,13 +44,14 @@ package struct DemoDataLoader {
                 slug: slug, name: "Demo offer \(slug.dropFirst(5))", url: "https://shop.example/products/\(slug.dropFirst(5))",
                 active: true, redirectStatus: nil, forwardQuery: nil, tags: ["demo"])
         }
-        return try await database.writer.write { db in
-            try drafts.map { draft in
-                if let id = try Int64.fetchOne(db, sql: "SELECT id FROM link WHERE slug = ?", arguments: [draft.slug]) { return id }
-                var record = LinkRecord(draft: draft, now: Date())
-                try record.insert(db)
-                return record.link.id
+        var ids: [Int64] = []
+        for draft in drafts {
+            if let existing = try await storage.links.find(slug: draft.slug) {
+                ids.append(existing.id)
+            } else {
+                ids.append(try await storage.links.create(draft).id)
             }
         }
+        return ids
     }
 }

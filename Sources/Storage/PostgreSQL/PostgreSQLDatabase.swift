@@ -13,10 +13,14 @@ package final class PostgreSQLDatabase: Sendable {
     private let running: Task<Void, Never>
 
     /// How long a statement waits for a pooled connection before the database counts as unreachable.
-    static let leaseTimeout: Duration = .seconds(5)
+    let leaseTimeout: Duration
 
-    package init(settings: DatabaseServerSettings, maximumConnections: Int = 20, logger: Logger) {
+    package init(
+        settings: DatabaseServerSettings, maximumConnections: Int = 20, idleTimeout: Duration = .seconds(60),
+        leaseTimeout: Duration = .seconds(5), logger: Logger
+    ) {
         self.settings = settings
+        self.leaseTimeout = leaseTimeout
         self.logger = logger
         var configuration = PostgresClient.Configuration(
             host: settings.host, port: settings.port, username: settings.username, password: settings.password,
@@ -24,6 +28,7 @@ package final class PostgreSQLDatabase: Sendable {
         configuration.options.additionalStartupParameters = [("application_name", settings.applicationName)]
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectionIdleTimeout = idleTimeout
         // The pool logs nothing of its own: its connection errors reach us through the statements.
         client = PostgresClient(configuration: configuration)
         let client = client
@@ -44,9 +49,10 @@ package final class PostgreSQLDatabase: Sendable {
     /// Connects, retrying an unreachable server for up to `wait` with a log line per attempt,
     /// then applies pending migrations. Throws `DatabaseUnavailable` when the wait ran out.
     package static func connect(
-        _ settings: DatabaseServerSettings, waitingUpTo wait: Duration, maximumConnections: Int = 20, logger: Logger
+        _ settings: DatabaseServerSettings, waitingUpTo wait: Duration, maximumConnections: Int = 20, idleTimeout: Duration = .seconds(60),
+        logger: Logger
     ) async throws -> PostgreSQLDatabase {
-        let database = PostgreSQLDatabase(settings: settings, maximumConnections: maximumConnections, logger: logger)
+        let database = PostgreSQLDatabase(settings: settings, maximumConnections: maximumConnections, idleTimeout: idleTimeout, logger: logger)
         let deadline = ContinuousClock.now + wait
         var attempt = 1
         while true {
@@ -84,6 +90,7 @@ package final class PostgreSQLDatabase: Sendable {
     ) async throws -> Result {
         let client = client
         let server = settings.serverName
+        let leaseTimeout = leaseTimeout
         do {
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 let leased = LeaseFlag()
@@ -94,9 +101,9 @@ package final class PostgreSQLDatabase: Sendable {
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: Self.leaseTimeout)
+                    try await Task.sleep(for: leaseTimeout)
                     guard leased.value.load(ordering: .relaxed) else {
-                        throw DatabaseUnavailable("PostgreSQL at \(server) is unreachable: no connection within \(Self.leaseTimeout)")
+                        throw DatabaseUnavailable("PostgreSQL at \(server) is unreachable: no connection within \(leaseTimeout)")
                     }
                     return nil
                 }

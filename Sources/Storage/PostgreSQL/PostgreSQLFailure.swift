@@ -13,6 +13,11 @@ package struct PostgreSQLFailure: Error, CustomStringConvertible {
     /// `error` as one of ours: `DatabaseUnavailable` when the server cannot be reached, else a
     /// `PostgreSQLFailure`; other errors (cancellation, our own) pass unchanged.
     static func wrapping(_ error: any Error, server: String) -> any Error {
+        if let transaction = error as? PostgresTransactionError {
+            // What went wrong inside the transaction matters, not that the transaction failed.
+            let cause: (any Error)? = transaction.closureError ?? transaction.beginError ?? transaction.commitError
+            return cause.map { wrapping($0, server: server) } ?? error
+        }
         guard let error = error as? PSQLError else { return error }
         let sqlState = error.serverInfo?[.sqlState]
         if isUnreachable(error, sqlState: sqlState) {

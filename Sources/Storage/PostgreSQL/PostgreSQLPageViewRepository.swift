@@ -35,6 +35,32 @@ package struct PostgreSQLPageViewRepository: PageViewRepository {
     }
 }
 
+extension PostgreSQLPageViewRepository {
+    /// Adds views per path and instant in one statement, keys sorted like the click aggregates.
+    func addViews(_ views: [(path: String, at: Int64, views: Int)]) async throws {
+        struct Row: Encodable { var path: String; var bucket_start: Int64; var views: Int }
+        var sums: [String: [Int64: Int]] = [:]
+        for view in views {
+            sums[view.path, default: [:]][AggregateBucket.quarterHourStart(of: view.at), default: 0] += view.views
+        }
+        let rows = sums.flatMap { path, buckets in buckets.map { Row(path: path, bucket_start: $0.key, views: $0.value) } }
+            .sorted { ($0.path, $0.bucket_start) < ($1.path, $1.bucket_start) }
+        guard !rows.isEmpty else { return }
+        let logger = database.logger
+        let json = try JSONRows.encode(rows)
+        try await database.withConnection { connection in
+            try await connection.execute(
+                """
+                INSERT INTO pageview_bucket (path, bucket_start, views)
+                SELECT path, bucket_start, views FROM ROWS FROM (json_to_recordset(\(json)::json) AS (path TEXT, bucket_start BIGINT, views BIGINT))
+                    WITH ORDINALITY AS t(path, bucket_start, views, position)
+                ORDER BY position
+                ON CONFLICT (path, bucket_start) DO UPDATE SET views = pageview_bucket.views + excluded.views
+                """, logger: logger)
+        }
+    }
+}
+
 extension Optional {
     func asyncMap<Mapped>(_ transform: (Wrapped) async throws -> Mapped) async rethrows -> Mapped? {
         guard let self else { return nil }

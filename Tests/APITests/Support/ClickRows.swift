@@ -1,9 +1,9 @@
 import Foundation
-import GRDB
 import Storage
+import TestSupport
 
 /// The click log as stored, read back for assertions.
-struct ClickRow: Decodable, FetchableRecord, Equatable {
+struct ClickRow: Equatable {
     var reason: String
     var counted: Bool
     var referer: String?
@@ -15,23 +15,27 @@ struct ClickRow: Decodable, FetchableRecord, Equatable {
     var ga_status: String
 }
 
-extension AppDatabase {
+extension TestDatabase {
     func clickRows() async throws -> [ClickRow] {
-        try await writer.read { db in
-            try ClickRow.fetchAll(db, sql: "SELECT * FROM click ORDER BY id")
+        try await rows(
+            "SELECT reason, counted, referer, referer_class, utm_source, utm_medium, utm_campaign, gclid, ga_status FROM click ORDER BY id"
+        ).map { row in
+            func text(_ name: String) -> String? { row[name] ?? nil }
+            return ClickRow(
+                reason: text("reason") ?? "", counted: text("counted") == "1", referer: text("referer"),
+                referer_class: text("referer_class") ?? "", utm_source: text("utm_source"), utm_medium: text("utm_medium"),
+                utm_campaign: text("utm_campaign"), gclid: text("gclid"), ga_status: text("ga_status") ?? "")
         }
     }
 
     func clickCount(slug: String) async throws -> Int? {
-        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT click_count FROM link WHERE slug = ?", arguments: [slug]) }
+        try await int("SELECT click_count FROM link WHERE slug = '\(slug)'")
     }
 
     /// Hits per reason in the quarter-hour aggregates.
     func bucketHits() async throws -> [String: Int] {
-        try await writer.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(
-                db, sql: "SELECT reason, SUM(hits) AS hits FROM click_bucket GROUP BY reason"
-            ).map { ($0["reason"] as String, $0["hits"] as Int) })
-        }
+        Dictionary(uniqueKeysWithValues: try await rows("SELECT reason, SUM(hits) AS hits FROM click_bucket GROUP BY reason").map {
+            (($0["reason"] ?? nil) ?? "", Int(($0["hits"] ?? nil) ?? "") ?? -1)
+        })
     }
 }

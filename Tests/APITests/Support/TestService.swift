@@ -8,11 +8,13 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Storage
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The real application on a loopback port over an in-memory database, with two admin keys.
+/// The real application on a loopback port over a fresh database of the backend under test
+/// (`CLICKTRAIL_TEST_BACKEND`), with two admin keys.
 enum TestService {
     static let signingKey = AdminKeySet.Key(kid: "current", secret: Array("0123456789abcdef0123456789abcdef".utf8))
     static let olderKey = AdminKeySet.Key(kid: "previous", secret: Array("fedcba9876543210fedcba9876543210xy".utf8))
@@ -25,7 +27,7 @@ enum TestService {
     static func run(
         keys: [AdminKeySet.Key] = [signingKey, olderKey],
         configuration: AppConfiguration = AppConfiguration(),
-        database: AppDatabase? = nil,
+        database: TestDatabase? = nil,
         gaRetryPolicy: RetryPolicy = .standard,
         logs: LogCapture? = nil,
         jsonLogs: Bool = false,
@@ -34,12 +36,14 @@ enum TestService {
     ) async throws {
         AppMetrics.bootstrap()
         let authority = await TokenAuthority(keySet: try AdminKeySet(keys: keys))
-        let database = try database ?? AppDatabase.inMemory()
+        let store: TestDatabase
+        if let database { store = database } else { store = try await TestDatabase.make() }
+        let database = store
         var logger = logs.map { jsonLogs ? $0.jsonLogger() : $0.logger() } ?? Logger(label: "clicktrail-test")
         if logs == nil { logger.logLevel = .warning }
         var dependencies = AppDependencies(
-            storage: .sqlite(database), tokenAuthority: authority, botMatcher: try botMatcher.get(),
-            clickWriter: ClickWriter(store: SQLiteClickStore(database: database), capacity: clickQueueCapacity, logger: logger))
+            storage: database.storage, tokenAuthority: authority, botMatcher: try botMatcher.get(),
+            clickWriter: ClickWriter(store: database.storage.clicks, capacity: clickQueueCapacity, logger: logger))
         dependencies.gaRetryPolicy = gaRetryPolicy
         var configuration = configuration
         configuration.host = "127.0.0.1"
@@ -56,12 +60,12 @@ extension TestService {
     /// HummingbirdTesting's live mode drops (its `with(address:)` forgets the connection cap).
     static func runServing(configuration: AppConfiguration, _ body: @Sendable (_ port: Int) async throws -> Void) async throws {
         AppMetrics.bootstrap()
-        let database = try AppDatabase.inMemory()
+        let database = try await TestDatabase.make()
         var logger = Logger(label: "clicktrail-test")
         logger.logLevel = .warning
         let dependencies = AppDependencies(
-            storage: .sqlite(database), tokenAuthority: await TokenAuthority(keySet: try AdminKeySet(keys: [signingKey])),
-            botMatcher: try botMatcher.get(), clickWriter: ClickWriter(store: SQLiteClickStore(database: database), logger: logger))
+            storage: database.storage, tokenAuthority: await TokenAuthority(keySet: try AdminKeySet(keys: [signingKey])),
+            botMatcher: try botMatcher.get(), clickWriter: ClickWriter(store: database.storage.clicks, logger: logger))
         var configuration = configuration
         configuration.host = "127.0.0.1"
         configuration.port = try freePort()
@@ -104,7 +108,7 @@ extension TestService {
 struct TestAPI: Sendable {
     let client: any TestClientProtocol
     let authority: TokenAuthority
-    let database: AppDatabase
+    let database: TestDatabase
 
     /// A token minted by the code under test.
     func token(_ scopes: Scope..., subject: String? = "test") async throws -> String {

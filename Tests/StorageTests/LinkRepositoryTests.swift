@@ -3,24 +3,32 @@ import Domain
 import Foundation
 import GRDB
 import Storage
+import TestSupport
 import Testing
 
-/// Runs against both database kinds the service uses: in-memory and a WAL file.
+/// Every kind of database the service uses: SQLite in memory and in a WAL file, and PostgreSQL.
 enum DatabaseKind: String, CaseIterable, CustomTestStringConvertible {
-    case inMemory
-    case file
+    case sqliteInMemory
+    case sqliteFile
+    case postgreSQL
 
     var testDescription: String { rawValue }
 
-    func open() throws -> AppDatabase {
+    func open() async throws -> TestDatabase {
         switch self {
-        case .inMemory:
-            return try AppDatabase.inMemory()
-        case .file:
+        case .sqliteInMemory:
+            return try await TestDatabase.make(.sqlite)
+        case .sqliteFile:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clicktrail-\(UUID().uuidString)")
-            return try AppDatabase.open(path: folder.appendingPathComponent("nested/clicktrail.sqlite").path)
+            return try TestDatabase(sqlite: try AppDatabase.open(path: folder.appendingPathComponent("nested/clicktrail.sqlite").path))
+        case .postgreSQL:
+            return try await TestDatabase.make(.postgreSQL)
         }
     }
+}
+
+extension TestBackend: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
 }
 
 func draft(_ slug: String, url: String = "https://shop.example/p", name: String? = nil, active: Bool? = nil, tags: [String]? = nil)
@@ -30,10 +38,10 @@ func draft(_ slug: String, url: String = "https://shop.example/p", name: String?
         slug: slug, name: name, url: url, active: active, redirectStatus: nil, forwardQuery: nil, tags: tags)
 }
 
-@Suite struct SQLiteLinkRepositoryTests {
+@Suite struct LinkRepositoryTests {
     @Test(arguments: DatabaseKind.allCases)
     func createdLinkIsFoundWithEveryField(_ kind: DatabaseKind) async throws {
-        let repository = SQLiteLinkRepository(database: try kind.open())
+        let repository = try await kind.open().storage.links
         let input = try LinkDraft.validated(
             slug: "sale", name: "Summer sale", url: "https://shop.example/sale?x=1", active: false, redirectStatus: 308,
             forwardQuery: true, tags: ["summer", "shoes"])
@@ -48,7 +56,7 @@ func draft(_ slug: String, url: String = "https://shop.example/p", name: String?
 
     @Test(arguments: DatabaseKind.allCases)
     func aTakenSlugIsRefused(_ kind: DatabaseKind) async throws {
-        let repository = SQLiteLinkRepository(database: try kind.open())
+        let repository = try await kind.open().storage.links
         _ = try await repository.create(try draft("sale"))
         await #expect(throws: LinkRepositoryError.slugTaken("sale")) {
             try await repository.create(try draft("sale", url: "https://other.example"))
@@ -56,10 +64,12 @@ func draft(_ slug: String, url: String = "https://shop.example/p", name: String?
         #expect(try await repository.find(slug: "sale")?.url == "https://shop.example/p")
     }
 
-    @Test func upsertCreatesThenReplacesKeepingIdentity() async throws {
+    @Test(arguments: TestBackend.allCases)
+    func upsertCreatesThenReplacesKeepingIdentity(_ backend: TestBackend) async throws {
         var clock = Date(timeIntervalSince1970: 1_800_000_000)
         let times = LockedDates()
-        let repository = SQLiteLinkRepository(database: try AppDatabase.inMemory(), now: { times.next() })
+        let database = try await TestDatabase.make(backend)
+        let repository = database.links(now: { times.next() })
         times.set(clock)
         let (first, firstOutcome) = try await repository.upsert(try draft("sale", name: "Old", tags: ["a"]))
         clock.addTimeInterval(60)
@@ -75,8 +85,9 @@ func draft(_ slug: String, url: String = "https://shop.example/p", name: String?
         #expect(second.url == "https://new.example")
     }
 
-    @Test func updateRenamesAndRefusesATakenSlug() async throws {
-        let repository = SQLiteLinkRepository(database: try AppDatabase.inMemory())
+    @Test(arguments: TestBackend.allCases)
+    func updateRenamesAndRefusesATakenSlug(_ backend: TestBackend) async throws {
+        let repository = try await TestDatabase.make(backend).storage.links
         _ = try await repository.create(try draft("a"))
         _ = try await repository.create(try draft("b"))
         let renamed = try await repository.update(slug: "a", to: try draft("c"))
@@ -90,7 +101,7 @@ func draft(_ slug: String, url: String = "https://shop.example/p", name: String?
 
     @Test(arguments: DatabaseKind.allCases)
     func deleteRemovesOnceThenReportsMissing(_ kind: DatabaseKind) async throws {
-        let repository = SQLiteLinkRepository(database: try kind.open())
+        let repository = try await kind.open().storage.links
         _ = try await repository.create(try draft("gone"))
         #expect(try await repository.delete(slug: "gone"))
         #expect(try await repository.find(slug: "gone") == nil)
@@ -99,7 +110,7 @@ func draft(_ slug: String, url: String = "https://shop.example/p", name: String?
 
     @Test(arguments: DatabaseKind.allCases)
     func cursorPaginationReturnsEachLinkExactlyOnce(_ kind: DatabaseKind) async throws {
-        let repository = SQLiteLinkRepository(database: try kind.open())
+        let repository = try await kind.open().storage.links
         let slugs = (0..<53).map { "link-\($0)" }
         for slug in slugs { _ = try await repository.create(try draft(slug)) }
         // A link deleted mid-walk must not make the walk skip or repeat the others.
@@ -115,8 +126,9 @@ func draft(_ slug: String, url: String = "https://shop.example/p", name: String?
         #expect(seen == slugs.filter { $0 != "link-45" })
     }
 
-    @Test func lastFullPageHasNoNextCursor() async throws {
-        let repository = SQLiteLinkRepository(database: try AppDatabase.inMemory())
+    @Test(arguments: TestBackend.allCases)
+    func lastFullPageHasNoNextCursor(_ backend: TestBackend) async throws {
+        let repository = try await TestDatabase.make(backend).storage.links
         for index in 0..<4 { _ = try await repository.create(try draft("l\(index)")) }
         let first = try await repository.list(LinkFilter(), after: nil, limit: 2)
         let second = try await repository.list(LinkFilter(), after: first.nextAfter, limit: 2)
@@ -125,8 +137,9 @@ func draft(_ slug: String, url: String = "https://shop.example/p", name: String?
         #expect(second.nextAfter == nil)
     }
 
-    @Test func filtersByActiveTagAndText() async throws {
-        let repository = SQLiteLinkRepository(database: try AppDatabase.inMemory())
+    @Test(arguments: TestBackend.allCases)
+    func filtersByActiveTagAndText(_ backend: TestBackend) async throws {
+        let repository = try await TestDatabase.make(backend).storage.links
         _ = try await repository.create(try draft("shoes", name: "Running SHOES", tags: ["sport"]))
         _ = try await repository.create(try draft("hats", url: "https://hats.example/100%_wool", active: false, tags: ["sport", "winter"]))
         _ = try await repository.create(try draft("books", tags: ["sportive"]))
@@ -147,7 +160,7 @@ func draft(_ slug: String, url: String = "https://shop.example/p", name: String?
     }
 
     @Test func fileDatabaseUsesWALAndForeignKeys() async throws {
-        let database = try DatabaseKind.file.open()
+        let database = try #require(try await DatabaseKind.sqliteFile.open().sqlite)
         let (journal, foreignKeys) = try await database.writer.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
