@@ -14,9 +14,11 @@ import ServiceLifecycle
 package final class ClickWriter: Service {
     package static let defaultCapacity = 10_000
     package static let batchSize = 256
-    /// A batch that keeps failing (disk full, database gone) is retried this often, then logged
-    /// and dropped, so a broken disk cannot stall every redirect forever.
+    /// A batch the database keeps refusing (disk full, a broken schema) is retried this often,
+    /// then logged and dropped, so it cannot stall every redirect forever. One that cannot reach
+    /// the database at all waits for it instead (until the service is cancelled).
     static let maxAttempts = 5
+    static let maxUnavailableDelay: Duration = .seconds(1)
     /// Bounds how late a click shows in stats under load; measured with `scripts/bench`.
     static let gatheringPause: Duration = .milliseconds(5)
 
@@ -32,6 +34,7 @@ package final class ClickWriter: Service {
     private let droppedForRoom = Counter(label: "clicktrail_clicks_dropped_total", dimensions: [("reason", "queue_full")])
     /// A full queue drops many clicks a second: one log line per interval says how many.
     private let queueFullLog = RateLimitedCount(interval: .seconds(10))
+    private let unavailableLog = RateLimitedCount(interval: .seconds(10))
 
     package init(store: any ClickStore, capacity: Int = defaultCapacity, logger: Logger = Logger(label: "clicktrail.click-writer")) {
         self.queue = BatchQueue(capacity: capacity)
@@ -98,7 +101,9 @@ package final class ClickWriter: Service {
 
     private func write(_ batch: [PendingClick]) async {
         var delay: Duration = .milliseconds(50)
-        for attempt in 1...Self.maxAttempts {
+        var attempt = 0
+        while true {
+            attempt += 1
             do {
                 let started = ContinuousClock.now
                 // In a task of its own, which cancellation of `run` does not reach: GRDB refuses
@@ -114,12 +119,23 @@ package final class ClickWriter: Service {
                 }
                 for (reason, count) in stored { hitsByReason[reason]?.increment(by: count) }
                 countedClicks.increment(by: stored[.ok] ?? 0)
+                if attempt > 1 { logger.notice("click batch written after the database came back", metadata: ["attempts": "\(attempt)"]) }
                 return
+            } catch let error as DatabaseUnavailable where !Task.isCancelled {
+                // A database that is away (restarting, failing over) comes back: the batch waits
+                // for it, and clicks behind it wait in the bounded queue, however long that takes.
+                batchErrors.increment()
+                if let failures = unavailableLog.add() {
+                    logger.error(
+                        "click batch waits for the database", metadata: ["failed_attempts": "\(failures)", "clicks": "\(batch.count)", "error": "\(error)"])
+                }
+                try? await Task.sleep(for: min(delay, Self.maxUnavailableDelay))
+                delay *= 2
             } catch {
                 batchErrors.increment()
                 logger.error(
                     "click batch write failed", metadata: ["attempt": "\(attempt)", "clicks": "\(batch.count)", "error": "\(error)"])
-                if attempt == Self.maxAttempts { break }
+                if attempt >= Self.maxAttempts || Task.isCancelled { break }
                 try? await Task.sleep(for: delay)
                 delay *= 4
             }

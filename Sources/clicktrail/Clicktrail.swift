@@ -9,5 +9,5 @@ struct Clicktrail: AsyncParsableCommand {
             Every option can also be set by the environment variable named in its help; a flag \
             overrides the variable, which overrides the default.
             """,
-        subcommands: [Serve.self, Migrate.self, Token.self, DemoData.self, Backup.self])
+        subcommands: [Serve.self, Migrate.self, Token.self, DemoData.self, Backup.self, CopyData.self])
 }

@@ -84,13 +84,13 @@ package final class PostgreSQLDatabase: Sendable {
         return database
     }
 
-    /// Runs `body` on a pooled connection.
+    /// Runs `body` on a pooled connection, waiting for one at most `wait` (default: the lease timeout).
     package func withConnection<Result: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        waitingAtMost wait: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let client = client
         let server = settings.serverName
-        let leaseTimeout = leaseTimeout
+        let leaseTimeout = wait ?? leaseTimeout
         do {
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 let leased = LeaseFlag()
@@ -131,10 +131,11 @@ package final class PostgreSQLDatabase: Sendable {
         }
     }
 
-    /// Whether a trivial query answers within the lease timeout: what `/readyz` reports.
+    /// Whether a trivial query answers within two seconds: what `/readyz` reports, quicker than
+    /// a load balancer's usual health-check timeout.
     package func isReachable() async -> Bool {
         let logger = logger
-        return (try? await withConnection { connection in
+        return (try? await withConnection(waitingAtMost: .seconds(2)) { connection in
             try await connection.query("SELECT 1", logger: logger).collect().count == 1
         }) ?? false
     }
