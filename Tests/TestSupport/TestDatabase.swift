@@ -142,7 +142,7 @@ package final class TestDatabase: Sendable {
             let server = server!
             let released = hold.released
             task = Task {
-                try await server.withTransaction { connection in
+                try await server.withTransaction(runningAtMost: nil) { connection in
                     try await connection.query("LOCK TABLE click IN EXCLUSIVE MODE", logger: Logger(label: "clicktrail-test"))
                     holding.yield()
                     for await _ in released {}

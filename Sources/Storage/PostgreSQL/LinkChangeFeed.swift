@@ -42,7 +42,7 @@ package struct LinkChangeFeed: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await database.withConnection { connection in
+                    try await database.withConnection(runningAtMost: nil) { connection in
                         try await connection.listen(on: LinkChangeChannel.name) { notifications in
                             onChange(.everything)
                             for try await notification in notifications {

@@ -15,7 +15,9 @@ package struct PostgreSQLClickStore: ClickStore {
 
     package func store(_ clicks: [ClickRecord]) async throws -> [(id: Int64, gaStatus: GAStatus)?] {
         let logger = database.logger
-        return try await database.withTransaction { connection in
+        // A batch takes milliseconds; one still running after ten seconds is stuck, and the
+        // clicks behind it are better served by a retry on a fresh connection.
+        return try await database.withTransaction(runningAtMost: .seconds(10)) { connection in
             try await Self.insert(clicks, connection, logger: logger)
         }
     }

@@ -84,49 +84,67 @@ package final class PostgreSQLDatabase: Sendable {
         return database
     }
 
-    /// Runs `body` on a pooled connection, waiting for one at most `wait` (default: the lease timeout).
+    /// Runs `body` on a pooled connection, waiting for one at most `wait` (default: the lease
+    /// timeout) and letting `body` run at most `limit` (nil: as long as it takes).
+    ///
+    /// The limit is there because a statement in flight when the server shuts down can wait
+    /// forever for an answer that never comes, even once its connection is closed (seen with
+    /// postgres-nio 1.33 and a fast shutdown, docs/decisions.md): past the limit the caller gets
+    /// `DatabaseUnavailable` at once, to retry on a fresh connection, and the wedged one is
+    /// closed and left behind.
     package func withConnection<Result: Sendable>(
-        waitingAtMost wait: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        waitingAtMost wait: Duration? = nil, runningAtMost limit: Duration? = PostgreSQLDatabase.statementLimit,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let client = client
         let server = settings.serverName
         let leaseTimeout = wait ?? leaseTimeout
-        do {
-            return try await withThrowingTaskGroup(of: Result?.self) { group in
-                let leased = LeaseFlag()
-                group.addTask {
-                    try await client.withConnection { connection in
-                        leased.value.store(true, ordering: .relaxed)
-                        return try await body(connection)
-                    }
+        let use = ConnectionUse<Result>()
+        // The work runs in a task of its own, which a wedged statement may never let finish:
+        // the caller is answered by whichever comes first, the work or the deadline.
+        let work = Task {
+            do {
+                let result = try await client.withConnection { connection in
+                    use.leased(connection)
+                    return try await body(connection)
                 }
-                group.addTask {
-                    try await Task.sleep(for: leaseTimeout)
-                    guard leased.value.load(ordering: .relaxed) else {
-                        throw DatabaseUnavailable("PostgreSQL at \(server) is unreachable: no connection within \(leaseTimeout)")
-                    }
-                    return nil
-                }
-                while let next = try await group.next() {
-                    if let result = next {
-                        group.cancelAll()
-                        return result
-                    }
-                }
-                throw CancellationError()
+                use.finish(.success(result))
+            } catch {
+                use.finish(.failure(PostgreSQLFailure.wrapping(error, server: server)))
             }
-        } catch {
-            throw PostgreSQLFailure.wrapping(error, server: server)
+        }
+        let deadline = Task {
+            try await Task.sleep(for: leaseTimeout)
+            guard let connection = use.connection else {
+                work.cancel()
+                use.finish(.failure(DatabaseUnavailable("PostgreSQL at \(server) is unreachable: no connection within \(leaseTimeout)")))
+                return
+            }
+            guard let limit else { return }
+            try await Task.sleep(for: limit)
+            use.finish(.failure(DatabaseUnavailable("PostgreSQL at \(server) did not answer within \(limit); its connection was closed")))
+            try? await connection.close()
+        }
+        defer { deadline.cancel() }
+        return try await withTaskCancellationHandler {
+            try await use.outcome()
+        } onCancel: {
+            work.cancel()
         }
     }
+
+    /// How long one use of a connection may take by default: far more than any statement of
+    /// the service needs (they read aggregates or write small batches).
+    package static let statementLimit: Duration = .seconds(30)
 
     /// Runs `body` in a transaction on a pooled connection: committed when it returns, rolled
     /// back when it throws.
     package func withTransaction<Result: Sendable>(
+        runningAtMost limit: Duration? = PostgreSQLDatabase.statementLimit,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let logger = logger
-        return try await withConnection { connection in
+        return try await withConnection(runningAtMost: limit) { connection in
             try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
         }
     }
@@ -147,9 +165,45 @@ package final class PostgreSQLDatabase: Sendable {
     }
 }
 
-/// Set once a statement has its connection: from then on the lease timeout no longer applies.
-private final class LeaseFlag: Sendable {
-    let value = Atomic<Bool>(false)
+/// One use of a pooled connection: the connection once leased, and the outcome, settled once
+/// by the work or by the deadline, whichever comes first.
+private final class ConnectionUse<Result: Sendable>: Sendable {
+    private struct State {
+        var connection: PostgresConnection?
+        var outcome: Swift.Result<Result, any Error>?
+        var waiting: CheckedContinuation<Result, any Error>?
+    }
+
+    private let state = Mutex(State())
+
+    var connection: PostgresConnection? {
+        state.withLock { $0.connection }
+    }
+
+    func leased(_ connection: PostgresConnection) {
+        state.withLock { $0.connection = connection }
+    }
+
+    func finish(_ outcome: Swift.Result<Result, any Error>) {
+        let waiting: CheckedContinuation<Result, any Error>? = state.withLock { state in
+            guard state.outcome == nil else { return nil }
+            state.outcome = outcome
+            defer { state.waiting = nil }
+            return state.waiting
+        }
+        waiting?.resume(with: outcome)
+    }
+
+    func outcome() async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            let settled: Swift.Result<Result, any Error>? = state.withLock { state in
+                if let outcome = state.outcome { return outcome }
+                state.waiting = continuation
+                return nil
+            }
+            if let settled { continuation.resume(with: settled) }
+        }
+    }
 }
 
 extension PostgresConnection {

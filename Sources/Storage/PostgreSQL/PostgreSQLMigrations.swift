@@ -16,7 +16,8 @@ enum PostgreSQLMigrations {
 
     static func migrate(_ database: PostgreSQLDatabase) async throws {
         let logger = database.logger
-        try await database.withConnection { connection in
+        // Waiting for another instance's migrations may take as long as they do.
+        try await database.withConnection(runningAtMost: nil) { connection in
             // A session lock: released by the unlock below, or by PostgreSQL if this connection dies.
             try await connection.execute("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
             do {

@@ -31,7 +31,7 @@ package struct PostgreSQLRetentionTarget: RetentionTarget {
         let logger = database.logger
         // The lock belongs to this connection's session, held while the purge's batches run on
         // others; if the connection dies, PostgreSQL releases it.
-        return try await database.withConnection { connection in
+        return try await database.withConnection(runningAtMost: nil) { connection in
             let locked = try await connection.rows("SELECT pg_try_advisory_lock(\(Self.lockKey)) AS locked", logger: logger) {
                 try $0["locked"].decode(Bool.self)
             }.first ?? false

@@ -62,7 +62,7 @@ package enum SQLiteToPostgreSQLCopy {
         guard let pool = source.writer as? DatabasePool else { throw BackupError("\(path) is not a database file") }
         let snapshot = try pool.makeSnapshot()
         let logger = target.logger
-        try await target.withTransaction { connection in
+        try await target.withTransaction(runningAtMost: nil) { connection in
             let filled = try await occupiedTables(connection, logger: logger)
             guard filled.isEmpty else {
                 throw TargetNotEmpty(description: """
