@@ -202,7 +202,27 @@ def counted(instance, auth, slug):
     return body["totals"]["counted"], body["totals"]["hits"]
 
 
+def unreachable_database_at_start():
+    """serve retries a database that does not answer, a line per attempt, then exits 1 saying why."""
+    url = f"postgres://app:hunter2-secret@127.0.0.1:{free_port()}/clicktrail?sslmode=disable"
+    env = dict(os.environ, CLICKTRAIL_DATABASE=url, CLICKTRAIL_ADMIN_KEYS=KEYS, CLICKTRAIL_DATABASE_WAIT="3s")
+    started = time.monotonic()
+    out = subprocess.run([BIN, "serve", "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=60)
+    elapsed = time.monotonic() - started
+    text = out.stdout + out.stderr
+    attempts = text.count("database not reachable yet")
+    check(out.returncode == 1, f"serve exited {out.returncode} without its database: {text}")
+    check(attempts >= 2 and "CLICKTRAIL_DATABASE_WAIT" in text, f"serve did not retry and explain: {text}")
+    check("hunter2" not in text, "the password was printed")
+    check(2.5 < elapsed < 15, f"serve gave up after {elapsed:.1f} s for a 3 s wait")
+    backup = subprocess.run([BIN, "backup", "--to", os.path.join(WORK, "b.sqlite"), "--database", url], capture_output=True, text=True)
+    check(backup.returncode != 0 and "pg_dump" in backup.stderr and "hunter2" not in backup.stderr, f"backup on PostgreSQL: {backup.stderr}")
+    print(f"unreachable database at start: {attempts} attempts logged, exit 1 after {elapsed:.1f} s, no password printed; "
+          "backup points to pg_dump")
+
+
 def main():
+    unreachable_database_at_start()
     server = postgres("start") if not os.path.exists(os.path.join(PG_DIR, "port")) else postgres("restart")
     shared = database_url(server, "scale")
     if os.environ.get("SCALE_OUT_DEBUG") is not None:

@@ -184,3 +184,23 @@ import Testing
         #expect(throws: DatabaseLocationError.self) { try DatabaseLocation.parse("postgres://app@db/clicks", passwordFile: "/nonexistent/pw") }
     }
 }
+
+@Suite struct PostgreSQLTLSTests {
+    /// `sslmode=require` means TLS or nothing: a server without TLS is refused at once, with the
+    /// reason, instead of being retried as if it were down.
+    @Test func requiringTLSFromAServerWithoutItFailsClearly() async throws {
+        let url = try await TestDatabase.createServerDatabase()
+        var components = try #require(URLComponents(string: url))
+        components.queryItems = [URLQueryItem(name: "sslmode", value: "require")]
+        guard case .server(let settings) = try DatabaseLocation.parse(try #require(components.string)) else {
+            throw TestDatabaseError("not a server URL")
+        }
+        let started = ContinuousClock.now
+        await #expect {
+            _ = try await PostgreSQLDatabase.connect(settings, waitingUpTo: .seconds(20), logger: Logger(label: "clicktrail-test"))
+        } throws: { error in
+            "\(error)".localizedCaseInsensitiveContains("ssl")
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}

@@ -14,6 +14,8 @@ package final class PostgreSQLDatabase: Sendable {
 
     /// How long a statement waits for a pooled connection before the database counts as unreachable.
     let leaseTimeout: Duration
+    /// How long one start-up attempt waits for the server.
+    static let connectAttempt: Duration = .seconds(2)
 
     package init(
         settings: DatabaseServerSettings, maximumConnections: Int = 20, idleTimeout: Duration = .seconds(60),
@@ -33,6 +35,30 @@ package final class PostgreSQLDatabase: Sendable {
         client = PostgresClient(configuration: configuration)
         let client = client
         running = Task { await client.run() }
+    }
+
+    /// Opens and closes one connection with the pool's settings; throws what went wrong.
+    private func probe(timeout: Duration) async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.username, password: settings.password,
+            database: settings.database, tls: try Self.connectionTLS(settings.sslMode))
+        configuration.options.connectTimeout = .milliseconds(Int64(timeout.components.seconds * 1000))
+        configuration.options.additionalStartupParameters = [("application_name", settings.applicationName)]
+        let connection = try await PostgresConnection.connect(
+            on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 0, logger: logger
+        ).get()
+        try? await connection.close()
+    }
+
+    private static func connectionTLS(_ mode: DatabaseServerSettings.SSLMode) throws -> PostgresConnection.Configuration.TLS {
+        var unchecked = TLSConfiguration.makeClientConfiguration()
+        unchecked.certificateVerification = .none
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(try NIOSSLContext(configuration: unchecked))
+        case .require: return .require(try NIOSSLContext(configuration: unchecked))
+        case .verifyFull: return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
     }
 
     private static func tls(_ mode: DatabaseServerSettings.SSLMode) -> PostgresClient.Configuration.TLS {
@@ -57,7 +83,13 @@ package final class PostgreSQLDatabase: Sendable {
         var attempt = 1
         while true {
             do {
-                try await database.withConnection { connection in try await connection.query("SELECT 1", logger: logger) }
+                // A connection of its own, outside the pool, which would retry quietly and hide
+                // why it cannot connect (refused, no TLS, wrong password, no such database).
+                do {
+                    try await database.probe(timeout: Self.connectAttempt)
+                } catch {
+                    throw PostgreSQLFailure.wrapping(error, server: settings.serverName)
+                }
                 break
             } catch let error as DatabaseUnavailable {
                 let remaining = deadline - ContinuousClock.now

@@ -24,7 +24,10 @@ package struct PostgreSQLFailure: Error, CustomStringConvertible {
             let reason = error.underlying.map { " (\($0))" } ?? ""
             return DatabaseUnavailable("PostgreSQL at \(server) is unreachable: \(error.code)\(reason)")
         }
-        var text = "PostgreSQL: "
+        if error.code == .sslUnsupported {
+            return PostgreSQLFailure(sqlState: nil, description: "PostgreSQL at \(server) does not offer TLS, which the URL's sslmode requires")
+        }
+        var text = "PostgreSQL at \(server): "
         if let message = error.serverInfo?[.message] {
             text += message
             if let detail = error.serverInfo?[.detail] { text += " (\(detail))" }
