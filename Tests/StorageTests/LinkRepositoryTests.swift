@@ -184,3 +184,24 @@ final class LockedDates: Sendable {
     func set(_ date: Date) { storage.withLock { $0 = date } }
     func next() -> Date { storage.withLock { $0 } }
 }
+
+/// A text with NUL cannot be stored on PostgreSQL (its text type refuses it) and never is on
+/// SQLite (writes are validated): looking one up finds nothing on both, instead of failing.
+@Suite struct UnstorableTextTests {
+    @Test(arguments: TestBackend.allCases)
+    func lookupsByATextWithNULFindNothing(_ backend: TestBackend) async throws {
+        let storage = try await TestDatabase.make(backend).storage
+        _ = try await storage.links.create(try draft("sale", tags: ["summer"]))
+        let nul = "sa\u{0}le"
+        #expect(try await storage.links.find(slug: nul) == nil)
+        #expect(try await storage.links.update(slug: nul, to: try draft("other")) == nil)
+        #expect(try await storage.links.delete(slug: nul) == false)
+        #expect(try await storage.links.list(LinkFilter(tag: nul), after: nil, limit: 10).items.isEmpty)
+        #expect(try await storage.links.list(LinkFilter(text: nul), after: nil, limit: 10).items.isEmpty)
+        #expect(try await storage.leads.list(LeadFilter(utmSource: nul), after: nil, limit: 10).items.isEmpty)
+        #expect(try await storage.leads.erase(subject: nul) == 0)
+        #expect(try await storage.consents.current(subject: nul) == nil)
+        #expect(try await storage.consents.history(subject: nul).isEmpty)
+        #expect(try await storage.links.find(slug: "sale") != nil)
+    }
+}

@@ -33,11 +33,13 @@ package struct PostgreSQLConsentRepository: ConsentRepository {
     }
 
     package func current(subject: String) async throws -> ConsentRecord? {
+        guard PostgreSQLText.canBeStored(subject) else { return nil }
         let logger = database.logger
         return try await database.withConnection { connection in try await Self.newest([subject], connection, logger: logger)[subject] }
     }
 
     package func history(subject: String) async throws -> [ConsentRecord] {
+        guard PostgreSQLText.canBeStored(subject) else { return [] }
         let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows("SELECT * FROM consent_log WHERE subject = \(subject) ORDER BY id", logger: logger, Self.record)

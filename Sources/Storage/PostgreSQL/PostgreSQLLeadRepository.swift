@@ -28,6 +28,7 @@ package struct PostgreSQLLeadRepository: LeadRepository {
     }
 
     package func assign(from: String, to: String) async throws -> Int {
+        guard PostgreSQLText.canBeStored(from, to) else { return 0 }
         let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.integer(
@@ -37,6 +38,7 @@ package struct PostgreSQLLeadRepository: LeadRepository {
     }
 
     package func erase(subject: String) async throws -> Int {
+        guard PostgreSQLText.canBeStored(subject) else { return 0 }
         let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.integer(
@@ -45,6 +47,9 @@ package struct PostgreSQLLeadRepository: LeadRepository {
     }
 
     package func list(_ filter: LeadFilter, after: Int64?, limit: Int) async throws -> Page<Lead> {
+        guard PostgreSQLText.canBeStored(filter.subject, filter.utmSource, filter.utmMedium, filter.utmCampaign) else {
+            return Page(items: [], nextAfter: nil)
+        }
         var binds = PostgresBindings()
         var conditions: [String] = []
         let equalities: [(String, String?)] = [

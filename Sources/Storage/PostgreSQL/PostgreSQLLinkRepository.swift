@@ -16,6 +16,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     static let columns = "id, slug, name, url, active, redirect_status, forward_query, tags::text AS tags, click_count, created_at, updated_at"
 
     package func list(_ filter: LinkFilter, after: Int64?, limit: Int) async throws -> Page<Link> {
+        guard PostgreSQLText.canBeStored(filter.tag, filter.text) else { return Page(items: [], nextAfter: nil) }
         var query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM link WHERE id > \(after ?? 0)"
         var sql = query.sql
         var binds = query.binds
@@ -44,6 +45,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     }
 
     package func find(slug: String) async throws -> Link? {
+        guard PostgreSQLText.canBeStored(slug) else { return nil }
         let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows("SELECT \(unescaped: Self.columns) FROM link WHERE slug = \(slug)", logger: logger, Self.link).first
@@ -90,6 +92,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     }
 
     package func update(slug: String, to draft: LinkDraft) async throws -> Link? {
+        guard PostgreSQLText.canBeStored(slug) else { return nil }
         let now = now().epochMillis
         let logger = database.logger
         return try await refusingTakenSlug(draft.slug) {
@@ -113,6 +116,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     /// Deletes the link with its clicks and aggregates; the raw clicks go first, in batches of
     /// their own transactions, so no transaction holds locks for minutes.
     package func delete(slug: String) async throws -> Bool {
+        guard PostgreSQLText.canBeStored(slug) else { return false }
         let logger = database.logger
         guard let id = try await database.withConnection({ connection in
             try await connection.rows("SELECT id FROM link WHERE slug = \(slug)", logger: logger) { try $0["id"].decode(Int64.self) }.first
