@@ -49,16 +49,18 @@ extension AppStorage {
 
     /// The PostgreSQL backend over `database`, which instances may share.
     package static func postgreSQL(_ database: PostgreSQLDatabase) -> AppStorage {
-        AppStorage(
+        let feed = LinkFeedStatus()
+        return AppStorage(
             links: PostgreSQLLinkRepository(database: database), leads: PostgreSQLLeadRepository(database: database),
             consents: PostgreSQLConsentRepository(database: database), pageViews: PostgreSQLPageViewRepository(database: database),
             outbox: PostgreSQLOutboxRepository(database: database), stats: PostgreSQLStatsRepository(database: database),
             clickLog: PostgreSQLClickLogRepository(database: database), clicks: PostgreSQLClickStore(database: database),
             addPageViews: { views in try await PostgreSQLPageViewRepository(database: database).addViews(views) },
-            isReachable: { await database.isReachable() },
+            // Ready once it also hears other instances' link changes, so no cache goes stale.
+            isReachable: { feed.isListening ? await database.isReachable() : false },
             services: { retentionDays, logger, onLinkChange in
                 [
-                    LinkChangeFeed(database: database, logger: logger, onChange: onLinkChange),
+                    LinkChangeFeed(database: database, status: feed, logger: logger, onChange: onLinkChange),
                     ClickRetention(target: PostgreSQLRetentionTarget(database: database), retentionDays: retentionDays, logger: logger),
                 ]
             },

@@ -46,6 +46,7 @@ import Testing
             try await eventually(within: .seconds(5)) {
                 after = try await Self.scrape(api)
                 return Self.sample(after, "clicktrail_hits_total", ["reason": "ok"]) - Self.sample(before, "clicktrail_hits_total", ["reason": "ok"]) >= 3
+                    && Self.sample(after, "clicktrail_hits_total", ["reason": "bot"]) - Self.sample(before, "clicktrail_hits_total", ["reason": "bot"]) >= 1
             }
             #expect(Self.sample(after, "clicktrail_hits_total", ["reason": "bot"]) - Self.sample(before, "clicktrail_hits_total", ["reason": "bot"]) >= 1)
             #expect(Self.sample(after, "clicktrail_clicks_counted_total") - Self.sample(before, "clicktrail_clicks_counted_total") >= 3)

@@ -129,7 +129,8 @@ import Testing
             #expect(error.description.contains("CLICKTRAIL_DATABASE_WAIT"))
             #expect(!error.description.contains("hunter2"))
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Gives up after the wait instead of hanging (generous: the whole suite runs in parallel).
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// What another instance (or this one) changed about links, as the link cache needs to hear it.
 package enum LinkChange: Sendable, Equatable {
@@ -20,18 +21,35 @@ enum LinkChangeChannel {
     }
 }
 
+/// Whether the feed is listening: until it is, this instance could miss another's link change,
+/// so it does not report itself ready.
+package final class LinkFeedStatus: Sendable {
+    private let listening = Atomic<Bool>(false)
+
+    package init() {}
+
+    package var isListening: Bool { listening.load(ordering: .relaxed) }
+
+    func set(listening value: Bool) { listening.store(value, ordering: .relaxed) }
+}
+
 /// Listens for link changes on one pooled connection for the life of the service, and
 /// reconnects when that connection is lost. Each (re)subscription first reports `.everything`:
 /// notifications sent while it was not listening are gone. While the database is away the
 /// cache is kept, so cached slugs keep redirecting.
 package struct LinkChangeFeed: Service {
     let database: PostgreSQLDatabase
+    let status: LinkFeedStatus
     let onChange: @Sendable (LinkChange) -> Void
     let logger: Logger
     let retryDelay: Duration
 
-    package init(database: PostgreSQLDatabase, retryDelay: Duration = .seconds(1), logger: Logger, onChange: @escaping @Sendable (LinkChange) -> Void) {
+    package init(
+        database: PostgreSQLDatabase, status: LinkFeedStatus = LinkFeedStatus(), retryDelay: Duration = .seconds(1), logger: Logger,
+        onChange: @escaping @Sendable (LinkChange) -> Void
+    ) {
         self.database = database
+        self.status = status
         self.retryDelay = retryDelay
         self.logger = logger
         self.onChange = onChange
@@ -39,12 +57,14 @@ package struct LinkChangeFeed: Service {
 
     package func run() async throws {
         let onChange = onChange
+        let status = status
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown {
                     try await database.withConnection(runningAtMost: nil) { connection in
                         try await connection.listen(on: LinkChangeChannel.name) { notifications in
                             onChange(.everything)
+                            status.set(listening: true)
                             for try await notification in notifications {
                                 onChange(.slug(notification.payload))
                             }
@@ -52,6 +72,7 @@ package struct LinkChangeFeed: Service {
                     }
                 }
             } catch {
+                status.set(listening: false)
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 logger.warning(
                     "link change feed lost; reconnecting, and the link cache starts afresh once it is back",

@@ -50,6 +50,9 @@ enum TestService {
         configuration.port = 0
         let app = try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
         try await app.test(.live) { client in
+            // Traffic waits for readiness, as behind a load balancer: on PostgreSQL the instance
+            // is ready once its link change feed listens.
+            try await eventually { try await client.execute(uri: "/readyz", method: .get).status == .ok }
             try await body(TestAPI(client: client, authority: authority, database: database))
         }
     }
