@@ -26,6 +26,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 SITE = "https://site.example/articles/best"
 KEYS = "scale:" + __import__("base64").b64encode(os.urandom(32)).decode()
 WORK = tempfile.mkdtemp()
+STARTED = []  # every serve process, stopped at the end whatever happens
 
 
 def fail(message):
@@ -96,6 +97,7 @@ class Instance:
         env.update(extra or {})
         self.log = open(os.path.join(WORK, f"{name}.log"), "w")
         self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port)], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        STARTED.append(self.process)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.ready() == 200:
@@ -363,4 +365,6 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        subprocess.run(["pkill", "-f", f"{BIN} serve"], capture_output=True)
+        for process in STARTED:
+            if process.poll() is None:
+                process.kill()
