@@ -11,13 +11,22 @@ package enum LinkChange: Sendable, Equatable {
     case everything
 }
 
-/// The channel link writes notify, with the slug as payload. A notification is delivered when
-/// the writing transaction commits, and only then.
+/// The channel link writes notify, with the writing instance and the slug as payload
+/// ("<instance> <slug>"; slugs hold no spaces). A notification is delivered when the writing
+/// transaction commits, and only then.
 enum LinkChangeChannel {
     static let name = "clicktrail_links"
 
-    static func notify(_ slug: String, _ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.execute("SELECT pg_notify(\(name), \(slug))", logger: logger)
+    static func notify(_ slug: String, from instance: String, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute("SELECT pg_notify(\(name), \(instance + " " + slug))", logger: logger)
+    }
+
+    /// The slug a notification names, nil for this instance's own writes: its cache forgot
+    /// them when it made them, and forgetting again could drop a link read since.
+    static func slug(in payload: String, ownInstance: String) -> String? {
+        let parts = payload.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return payload }
+        return parts[0] == ownInstance ? nil : String(parts[1])
     }
 }
 
@@ -66,7 +75,9 @@ package struct LinkChangeFeed: Service {
                             onChange(.everything)
                             status.set(listening: true)
                             for try await notification in notifications {
-                                onChange(.slug(notification.payload))
+                                if let slug = LinkChangeChannel.slug(in: notification.payload, ownInstance: database.instanceID) {
+                                    onChange(.slug(slug))
+                                }
                             }
                         }
                     }

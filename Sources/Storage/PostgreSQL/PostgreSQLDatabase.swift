@@ -8,6 +8,8 @@ import Synchronization
 /// into `DatabaseUnavailable` in seconds instead of a request that hangs.
 package final class PostgreSQLDatabase: Sendable {
     package let settings: DatabaseServerSettings
+    /// Tells this instance's link change notifications from other instances'.
+    let instanceID = UUID().uuidString
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>

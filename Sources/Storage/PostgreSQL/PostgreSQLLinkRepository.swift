@@ -55,6 +55,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     package func create(_ draft: LinkDraft) async throws -> Link {
         let now = now().epochMillis
         let logger = database.logger
+        let instance = database.instanceID
         return try await refusingTakenSlug(draft.slug) {
             try await database.withTransaction { connection in
                 let link = try await connection.rows(
@@ -64,7 +65,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
                         \(LinkTags.encode(draft.tags))::jsonb, \(now), \(now))
                     RETURNING \(unescaped: Self.columns)
                     """, logger: logger, Self.link)[0]
-                try await LinkChangeChannel.notify(draft.slug, connection, logger: logger)
+                try await LinkChangeChannel.notify(draft.slug, from: instance, connection, logger: logger)
                 return link
             }
         }
@@ -73,6 +74,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     package func upsert(_ draft: LinkDraft) async throws -> (Link, UpsertOutcome) {
         let now = now().epochMillis
         let logger = database.logger
+        let instance = database.instanceID
         return try await database.withTransaction { connection in
             // xmax = 0 only on a row this statement inserted: the cheapest way to tell created from replaced.
             let rows = try await connection.rows(
@@ -86,7 +88,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
                 RETURNING \(unescaped: Self.columns), (xmax = 0) AS inserted
                 """, logger: logger
             ) { row in (try Self.link(row), try row["inserted"].decode(Bool.self)) }
-            try await LinkChangeChannel.notify(draft.slug, connection, logger: logger)
+            try await LinkChangeChannel.notify(draft.slug, from: instance, connection, logger: logger)
             return (rows[0].0, rows[0].1 ? .created : .replaced)
         }
     }
@@ -95,6 +97,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
         guard PostgreSQLText.canBeStored(slug) else { return nil }
         let now = now().epochMillis
         let logger = database.logger
+        let instance = database.instanceID
         return try await refusingTakenSlug(draft.slug) {
             try await database.withTransaction { connection in
                 guard let link = try await connection.rows(
@@ -106,8 +109,8 @@ package struct PostgreSQLLinkRepository: LinkRepository {
                     RETURNING \(unescaped: Self.columns)
                     """, logger: logger, Self.link
                 ).first else { return nil }
-                try await LinkChangeChannel.notify(slug, connection, logger: logger)
-                if draft.slug != slug { try await LinkChangeChannel.notify(draft.slug, connection, logger: logger) }
+                try await LinkChangeChannel.notify(slug, from: instance, connection, logger: logger)
+                if draft.slug != slug { try await LinkChangeChannel.notify(draft.slug, from: instance, connection, logger: logger) }
                 return link
             }
         }
@@ -118,6 +121,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     package func delete(slug: String) async throws -> Bool {
         guard PostgreSQLText.canBeStored(slug) else { return false }
         let logger = database.logger
+        let instance = database.instanceID
         guard let id = try await database.withConnection({ connection in
             try await connection.rows("SELECT id FROM link WHERE slug = \(slug)", logger: logger) { try $0["id"].decode(Int64.self) }.first
         }) else { return false }
@@ -132,7 +136,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
         return try await database.withTransaction { connection in
             let deleted = try await connection.integer(
                 "WITH gone AS (DELETE FROM link WHERE id = \(id) RETURNING 1) SELECT COUNT(*) FROM gone", logger: logger)
-            try await LinkChangeChannel.notify(slug, connection, logger: logger)
+            try await LinkChangeChannel.notify(slug, from: instance, connection, logger: logger)
             return deleted > 0
         }
     }
