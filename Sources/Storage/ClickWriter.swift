@@ -13,7 +13,6 @@ import ServiceLifecycle
 /// On graceful shutdown the writer stops waiting for more and writes everything queued before it returns.
 package final class ClickWriter: Service {
     package static let defaultCapacity = 10_000
-    package static let batchSize = 256
     /// A batch the database keeps refusing (disk full, a broken schema) is retried this often,
     /// then logged and dropped, so it cannot stall every redirect forever. One that cannot reach
     /// the database at all waits for it instead (until the service is cancelled).
@@ -83,13 +82,14 @@ package final class ClickWriter: Service {
         // a consumer left waiting for batches would keep the process alive forever.
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                while let batch = await queue.nextBatch(maxCount: Self.batchSize) {
+                let batchSize = store.batchSize
+                while let batch = await queue.nextBatch(maxCount: batchSize) {
                     await write(batch)
                     // More than one click waited: traffic is flowing. A short pause lets the next
                     // batch gather instead of waking this task (and committing) for every click
                     // or two. A lone click is written at once; after a full batch more are surely
                     // waiting, and pausing would only let the queue fill.
-                    if batch.count > 1, batch.count < Self.batchSize { try? await Task.sleep(for: Self.gatheringPause) }
+                    if batch.count > 1, batch.count < batchSize { try? await Task.sleep(for: Self.gatheringPause) }
                 }
             } onGracefulShutdown: {
                 self.queue.finish()

@@ -11,6 +11,9 @@ package struct SQLiteClickStore: ClickStore {
         self.database = database
     }
 
+    /// Enough to amortise a commit, small enough that the writer lock is held for a millisecond or two.
+    package var batchSize: Int { 256 }
+
     package func store(_ clicks: [ClickRecord]) async throws -> [(id: Int64, gaStatus: GAStatus)?] {
         try await database.writer.write { db in try Self.insert(clicks, db) }
     }
