@@ -14,10 +14,13 @@ public struct Link: Sendable, Equatable {
     public var clickCount: Int64
     public var createdAt: Date
     public var updatedAt: Date
+    public var schedule: LinkSchedule
+    public var routing: LinkRouting
 
     public init(
         id: Int64, slug: String, name: String, url: String, active: Bool, redirectStatus: Int,
-        forwardQuery: Bool, tags: [String], clickCount: Int64, createdAt: Date, updatedAt: Date
+        forwardQuery: Bool, tags: [String], clickCount: Int64, createdAt: Date, updatedAt: Date,
+        schedule: LinkSchedule = .none, routing: LinkRouting = .none
     ) {
         self.id = id
         self.slug = slug
@@ -30,12 +33,14 @@ public struct Link: Sendable, Equatable {
         self.clickCount = clickCount
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.schedule = schedule
+        self.routing = routing
     }
 
     /// The editable part of this link, e.g. as the base of a merge patch.
     public var draft: LinkDraft {
         LinkDraft(
             slug: slug, name: name, url: url, active: active, redirectStatus: redirectStatus,
-            forwardQuery: forwardQuery, tags: tags)
+            forwardQuery: forwardQuery, tags: tags, schedule: schedule, routing: routing)
     }
 }

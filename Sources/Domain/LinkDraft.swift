@@ -14,10 +14,12 @@ public struct LinkDraft: Sendable, Equatable {
     public let redirectStatus: Int
     public let forwardQuery: Bool
     public let tags: [String]
+    public let schedule: LinkSchedule
+    public let routing: LinkRouting
 
     init(
         slug: String, name: String, url: String, active: Bool, redirectStatus: Int,
-        forwardQuery: Bool, tags: [String]
+        forwardQuery: Bool, tags: [String], schedule: LinkSchedule, routing: LinkRouting
     ) {
         self.slug = slug
         self.name = name
@@ -26,6 +28,8 @@ public struct LinkDraft: Sendable, Equatable {
         self.redirectStatus = redirectStatus
         self.forwardQuery = forwardQuery
         self.tags = tags
+        self.schedule = schedule
+        self.routing = routing
     }
 
     /// Lengths count Unicode scalars, as JSON Schema's maxLength does, so openapi.yaml states the rule exactly.
@@ -33,7 +37,7 @@ public struct LinkDraft: Sendable, Equatable {
     /// Omitted optional fields take the (docs/architecture.md, "Domain") defaults; an omitted name becomes the slug.
     public static func validated(
         slug: String, name: String?, url: String, active: Bool?, redirectStatus: Int?,
-        forwardQuery: Bool?, tags: [String]?
+        forwardQuery: Bool?, tags: [String]?, schedule: LinkSchedule = .none, routing: LinkRouting = .none
     ) throws(ValidationError) -> LinkDraft {
         var problems: [FieldProblem] = []
         if !Slug.isValid(slug) {
@@ -53,10 +57,11 @@ public struct LinkDraft: Sendable, Equatable {
             problems.append(FieldProblem(field: "redirect_status", message: "must be one of 301, 302, 307, 308"))
         }
         let normalizedTags = normalize(tags: tags ?? [], problems: &problems)
+        problems += schedule.problems() + routing.problems()
         guard problems.isEmpty else { throw ValidationError(problems: problems) }
         return LinkDraft(
             slug: slug, name: resolvedName, url: url, active: active ?? true, redirectStatus: status,
-            forwardQuery: forwardQuery ?? false, tags: normalizedTags)
+            forwardQuery: forwardQuery ?? false, tags: normalizedTags, schedule: schedule, routing: routing)
     }
 
     /// Tags are labels for filtering: duplicates carry no meaning, so they are dropped in order.

@@ -188,6 +188,30 @@ enum AppMigrations {
             // A settled event's payload (client id, session id, page location) has done its job.
             try db.execute(sql: "UPDATE ga_outbox SET payload = x'' WHERE state <> 'queued'")
         }
+        migrator.registerMigration("v7-link-schedule-and-routing") { db in
+            // Destinations and rules are JSON arrays (NULL when none): read with the link, never queried.
+            // A click keeps which rule or destination chose its URL; click_route_bucket sums
+            // them per quarter hour for stats, as the other aggregates do.
+            try db.execute(sql: """
+                ALTER TABLE link ADD COLUMN starts_at INTEGER;
+                ALTER TABLE link ADD COLUMN expires_at INTEGER;
+                ALTER TABLE link ADD COLUMN max_clicks INTEGER;
+                ALTER TABLE link ADD COLUMN expired_url TEXT;
+                ALTER TABLE link ADD COLUMN destinations TEXT;
+                ALTER TABLE link ADD COLUMN rules TEXT;
+                ALTER TABLE click ADD COLUMN rule INTEGER;
+                ALTER TABLE click ADD COLUMN destination INTEGER;
+                CREATE TABLE click_route_bucket (
+                    link_id INTEGER NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+                    bucket_start INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    route_index INTEGER NOT NULL,
+                    counted INTEGER NOT NULL,
+                    hits INTEGER NOT NULL,
+                    PRIMARY KEY (link_id, bucket_start, kind, route_index)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -12,6 +12,7 @@ struct ClickAggregates {
     private var days: [DayKey: Totals] = [:]
     private var referers: [RefererKey: Int] = [:]
     private var sources: [SourceKey: Int] = [:]
+    private var routes: [RouteKey: Totals] = [:]
 
     mutating func add(_ click: ClickRecord) {
         let verdict = click.verdict
@@ -20,6 +21,12 @@ struct ClickAggregates {
         let day = AggregateBucket.dayStart(of: millis)
         buckets[BucketKey(linkID: click.linkID, start: quarter, reason: verdict.reason.rawValue, refererClass: verdict.refererClass.rawValue), default: 0] += 1
         days[DayKey(linkID: click.linkID, start: day), default: Totals()].add(counted: verdict.counted)
+        if let rule = click.rule {
+            routes[RouteKey(linkID: click.linkID, start: quarter, kind: .rule, index: rule), default: Totals()].add(counted: verdict.counted)
+        }
+        if let destination = click.destination {
+            routes[RouteKey(linkID: click.linkID, start: quarter, kind: .destination, index: destination), default: Totals()].add(counted: verdict.counted)
+        }
         guard verdict.counted else { return }
         counters[click.linkID, default: 0] += 1
         if verdict.refererClass == .internal, let referer = verdict.referer {
@@ -31,10 +38,12 @@ struct ClickAggregates {
         }
     }
 
-    func write(_ db: Database) throws {
-        let bumpCounter = try db.cachedStatement(sql: "UPDATE link SET click_count = click_count + ? WHERE id = ?")
+    /// Adds the sums; answers the links' click counts after the batch.
+    func write(_ db: Database) throws -> [Int64: Int64] {
+        let bumpCounter = try db.cachedStatement(sql: "UPDATE link SET click_count = click_count + ? WHERE id = ? RETURNING click_count")
+        var clickCounts: [Int64: Int64] = [:]
         for (linkID, count) in counters {
-            try bumpCounter.execute(arguments: [count, linkID])
+            clickCounts[linkID] = try Int64.fetchOne(bumpCounter, arguments: [count, linkID])
         }
         let addToBucket = try db.cachedStatement(sql: """
             INSERT INTO click_bucket (link_id, bucket_start, reason, referer_class, hits) VALUES (?, ?, ?, ?, ?)
@@ -64,6 +73,14 @@ struct ClickAggregates {
         for (key, counted) in sources {
             try addToSource.execute(arguments: [key.linkID, key.start, key.source, key.medium, key.campaign, counted])
         }
+        let addToRoute = try db.cachedStatement(sql: """
+            INSERT INTO click_route_bucket (link_id, bucket_start, kind, route_index, counted, hits) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (link_id, bucket_start, kind, route_index) DO UPDATE SET counted = counted + excluded.counted, hits = hits + excluded.hits
+            """)
+        for (key, totals) in routes {
+            try addToRoute.execute(arguments: [key.linkID, key.start, key.kind.rawValue, key.index, totals.counted, totals.hits])
+        }
+        return clickCounts
     }
 
     private struct Totals {
@@ -94,6 +111,14 @@ struct ClickAggregates {
         var path: String
     }
 
+    /// A rule's or a weighted destination's hits: `kind` says which list `index` points into.
+    private struct RouteKey: Hashable {
+        var linkID: Int64
+        var start: Int64
+        var kind: RouteKind
+        var index: Int
+    }
+
     private struct SourceKey: Hashable {
         var linkID: Int64
         var start: Int64
@@ -106,15 +131,19 @@ struct ClickAggregates {
 extension ClickAggregates {
     /// Adds the batch's sums in PostgreSQL, each table in one statement with its keys sorted:
     /// instances upserting the same keys take the row locks in one order and cannot deadlock.
-    func write(_ connection: PostgresConnection, logger: Logger) async throws {
+    func write(_ connection: PostgresConnection, logger: Logger) async throws -> [Int64: Int64] {
         struct Counter: Encodable { var id: Int64; var n: Int }
         let counterRows = counters.sorted { $0.key < $1.key }.map { Counter(id: $0.key, n: $0.value) }
+        var clickCounts: [Int64: Int64] = [:]
         if !counterRows.isEmpty {
-            try await connection.execute(
+            let counts = try await connection.rows(
                 """
                 UPDATE link SET click_count = click_count + t.n
                 FROM json_to_recordset(\(try JSONRows.encode(counterRows))::json) AS t(id BIGINT, n BIGINT) WHERE link.id = t.id
-                """, logger: logger)
+                RETURNING link.id, link.click_count
+                """, logger: logger
+            ) { (try $0["id"].decode(Int64.self), try $0["click_count"].decode(Int64.self)) }
+            for (id, count) in counts { clickCounts[id] = count }
         }
         struct Bucket: Encodable { var link_id: Int64; var bucket_start: Int64; var reason: String; var referer_class: String; var hits: Int }
         try await upsert(
@@ -146,6 +175,17 @@ extension ClickAggregates {
             into: "click_source_bucket",
             columns: "link_id BIGINT, bucket_start BIGINT, utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, counted BIGINT",
             key: "link_id, bucket_start, utm_source, utm_medium, utm_campaign", add: ["counted"], connection, logger: logger)
+        struct RouteRow: Encodable { var link_id: Int64; var bucket_start: Int64; var kind: String; var route_index: Int; var counted: Int; var hits: Int }
+        try await upsert(
+            routes.sorted { ($0.key.linkID, $0.key.start, $0.key.kind.rawValue, $0.key.index) < ($1.key.linkID, $1.key.start, $1.key.kind.rawValue, $1.key.index) }
+                .map {
+                    RouteRow(
+                        link_id: $0.key.linkID, bucket_start: $0.key.start, kind: $0.key.kind.rawValue, route_index: $0.key.index,
+                        counted: $0.value.counted, hits: $0.value.hits)
+                },
+            into: "click_route_bucket", columns: "link_id BIGINT, bucket_start BIGINT, kind TEXT, route_index INTEGER, counted BIGINT, hits BIGINT",
+            key: "link_id, bucket_start, kind, route_index", add: ["counted", "hits"], connection, logger: logger)
+        return clickCounts
     }
 
     private func upsert(

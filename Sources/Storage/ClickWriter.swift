@@ -23,6 +23,8 @@ package final class ClickWriter: Service {
 
     private let queue: BatchQueue<PendingClick>
     private let store: any ClickStore
+    /// The `max_clicks` of limited links: spent by the redirects, brought up to date by each batch.
+    package let allowance = ClickAllowance()
     private let logger: Logger
     private let hitsByReason = Dictionary(
         uniqueKeysWithValues: HitReason.allCases.map { ($0, Counter(label: "clicktrail_hits_total", dimensions: [("reason", $0.rawValue)])) })
@@ -113,7 +115,8 @@ package final class ClickWriter: Service {
                 let results = try await Task { try await store.store(batch.map(\.click)) }.value
                 batchDuration.record(duration: ContinuousClock.now - started)
                 var stored: [HitReason: Int] = [:]
-                for (pending, result) in zip(batch, results) {
+                allowance.observe(storedCounts: results.clickCounts)
+                for (pending, result) in zip(batch, results.clicks) {
                     pending.confirm(result.map { ClickWriteOutcome.stored(id: $0.id, gaStatus: $0.gaStatus) } ?? .linkMissing)
                     if result != nil { stored[pending.click.verdict.reason, default: 0] += 1 }
                 }

@@ -17,6 +17,12 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var click_count: Int64
     var created_at: Int64
     var updated_at: Int64
+    var starts_at: Int64?
+    var expires_at: Int64?
+    var max_clicks: Int64?
+    var expired_url: String?
+    var destinations: String?
+    var rules: String?
 
     enum Columns {
         static let id = Column(CodingKeys.id)
@@ -39,6 +45,7 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
         redirect_status = draft.redirectStatus
         forward_query = draft.forwardQuery
         tags = LinkTags.encode(draft.tags)
+        setRouting(from: draft)
     }
 
     /// Overwrites every editable field, leaving id, click count and creation time alone.
@@ -50,7 +57,18 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
         redirect_status = draft.redirectStatus
         forward_query = draft.forwardQuery
         tags = LinkTags.encode(draft.tags)
+        setRouting(from: draft)
         updated_at = now.epochMillis
+    }
+
+    private mutating func setRouting(from draft: LinkDraft) {
+        let columns = LinkRoutingColumns(draft.schedule, draft.routing)
+        starts_at = columns.startsAt
+        expires_at = columns.expiresAt
+        max_clicks = columns.maxClicks
+        expired_url = columns.expiredURL
+        destinations = columns.destinations
+        rules = columns.rules
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -58,11 +76,13 @@ struct LinkRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     var link: Link {
-        Link(
+        let columns = LinkRoutingColumns(
+            startsAt: starts_at, expiresAt: expires_at, maxClicks: max_clicks, expiredURL: expired_url, destinations: destinations, rules: rules)
+        return Link(
             id: id ?? 0, slug: slug, name: name, url: url, active: active,
             redirectStatus: redirect_status, forwardQuery: forward_query,
             tags: LinkTags.decode(tags),
             clickCount: click_count, createdAt: Date(epochMillis: created_at),
-            updatedAt: Date(epochMillis: updated_at))
+            updatedAt: Date(epochMillis: updated_at), schedule: columns.schedule, routing: columns.routing)
     }
 }

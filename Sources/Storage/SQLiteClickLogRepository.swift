@@ -45,6 +45,7 @@ package struct SQLiteClickLogRepository: ClickLogRepository {
         }
         return LoggedClick(
             id: row["id"], slug: row["slug"], occurredAt: Date(epochMillis: row["occurred_at"]), referer: row["referer"],
-            refererClass: refererClass, reason: reason, leadSource: LeadSourceColumns.source(from: row), gaStatus: gaStatus)
+            refererClass: refererClass, reason: reason, leadSource: LeadSourceColumns.source(from: row), gaStatus: gaStatus,
+            rule: row["rule"], destination: row["destination"])
     }
 }

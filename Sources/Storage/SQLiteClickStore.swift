@@ -14,20 +14,20 @@ package struct SQLiteClickStore: ClickStore {
     /// Enough to amortise a commit, small enough that the writer lock is held for a millisecond or two.
     package var batchSize: Int { 256 }
 
-    package func store(_ clicks: [ClickRecord]) async throws -> [(id: Int64, gaStatus: GAStatus)?] {
+    package func store(_ clicks: [ClickRecord]) async throws -> StoredClicks {
         try await database.writer.write { db in try Self.insert(clicks, db) }
     }
 
     /// Inserts clicks with their aggregates and GA events inside the caller's transaction; for
     /// each click its id and GA status, nil where its link is gone. Demo data uses it too, so
     /// generated clicks are stored exactly as served ones.
-    package static func insert(_ clicks: [ClickRecord], _ db: Database) throws -> [(id: Int64, gaStatus: GAStatus)?] {
+    package static func insert(_ clicks: [ClickRecord], _ db: Database) throws -> StoredClicks {
         // Links deleted since the redirect take their clicks with them: rows for a missing link
         // are skipped instead of failing the whole batch on the foreign key. One lookup per
         // batch, not a subquery per row: the transaction keeps the answer true until commit.
         let linkIDs = Array(Set(clicks.map(\.linkID)))
         let existingLinks = try Set(Int64.fetchAll(db, SQLRequest<Int64>(literal: "SELECT id FROM link WHERE id IN \(linkIDs)")))
-        let columns = ["link_id", "occurred_at", "referer", "referer_class", "counted", "reason"] + LeadSourceColumns.names + ["ga_status"]
+        let columns = ["link_id", "occurred_at", "referer", "referer_class", "counted", "reason"] + LeadSourceColumns.names + ["ga_status", "rule", "destination"]
         let insertClick = try db.cachedStatement(sql: """
             INSERT INTO click (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
             """)
@@ -48,7 +48,7 @@ package struct SQLiteClickStore: ClickStore {
                     click, linkSlug: click.linkSlug, clientID: clientID, sessionID: click.visitor?.sessionID, consent: consent)
             }
             arguments += LeadSourceColumns.arguments(verdict.leadSource)
-            arguments += [ga.status.rawValue]
+            arguments += [ga.status.rawValue, click.rule, click.destination]
             try insertClick.execute(arguments: arguments)
             let id = db.lastInsertedRowID
             stored.append((id, ga.status))
@@ -57,7 +57,6 @@ package struct SQLiteClickStore: ClickStore {
             }
             aggregates.add(click)
         }
-        try aggregates.write(db)
-        return stored
+        return StoredClicks(clicks: stored, clickCounts: try aggregates.write(db))
     }
 }

@@ -61,6 +61,21 @@ package struct SQLiteStatsRepository: StatsRepository {
         }
     }
 
+    package func routeTotals(linkID: Int64, from: Date, to: Date) async throws -> [RouteTotals] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT kind, route_index, SUM(counted) AS counted, SUM(hits) AS hits FROM click_route_bucket
+                    WHERE link_id = ? AND bucket_start >= ? AND bucket_start < ? GROUP BY kind, route_index
+                    """,
+                arguments: [linkID, from.epochMillis, to.epochMillis]
+            ).compactMap { row in
+                RouteKind(rawValue: row["kind"]).map { RouteTotals(kind: $0, index: row["route_index"], counted: row["counted"], hits: row["hits"]) }
+            }
+        }
+    }
+
     /// Whole UTC days come from `click_day`; only the range's partial days at either end from
     /// the quarter-hour buckets, so the scan grows with links × days, not with clicks.
     package func linkTotals(from: Date, to: Date) async throws -> [LinkTotals] {

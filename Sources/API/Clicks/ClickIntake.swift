@@ -3,8 +3,8 @@ import Foundation
 import Storage
 
 /// The one path every hit takes, from `/go/` or from `clicks.ingest`: find the active link,
-/// classify the hit, hand the click to the writer. The two entry points differ only in where
-/// the hit's facts come from.
+/// check it is live, classify the hit, spend `max_clicks`, choose the URL, hand the click to the
+/// writer. The two entry points differ only in where the hit's facts come from.
 struct ClickIntake: Sendable {
     let links: CachedLinkRepository
     let classifier: HitClassifier
@@ -26,26 +26,51 @@ struct ClickIntake: Sendable {
 
     /// Queues the click, waiting at most `bound` for room when the writer's queue is full; a
     /// click that finds no room by then is dropped (counted and logged by the writer).
-    func record(_ click: ClickRecord, waitingAtMost bound: Duration) async {
-        await writer.record(click, waitingAtMost: bound)
+    func record(_ admission: Admission, waitingAtMost bound: Duration) async {
+        if await !writer.record(admission.click, waitingAtMost: bound) { giveBack(admission) }
     }
 
-    /// Queues the click if that needs no wait; false when the queue is full.
-    func tryRecord(_ click: ClickRecord) -> Bool {
-        writer.tryRecord(click)
+    /// Queues the click if that needs no wait; false when the queue is full (and nothing was spent).
+    func tryRecord(_ admission: Admission) -> Bool {
+        if writer.tryRecord(admission.click) { return true }
+        giveBack(admission)
+        return false
     }
 
     /// Queues the click and waits until it is stored.
-    func recordConfirmed(_ hit: Hit, on link: Link, at date: Date, visitor: GAVisitor?) async -> (ClickRecord, ClickWriteOutcome) {
-        let click = click(hit, on: link, at: date, visitor: visitor)
-        return (click, await writer.recordConfirmed(click))
+    func recordConfirmed(_ admission: Admission) async -> ClickWriteOutcome {
+        let outcome = await writer.recordConfirmed(admission.click)
+        if case .stored = outcome {} else { giveBack(admission) }
+        return outcome
     }
 
-    /// The click a hit makes, not yet queued. The GA decision itself is the writer's: it needs
-    /// the stored consent, read in the transaction.
-    func click(_ hit: Hit, on link: Link, at date: Date, visitor: GAVisitor?) -> ClickRecord {
-        ClickRecord(
-            linkID: link.id, linkSlug: link.slug, occurredAt: date, verdict: classifier.classify(hit),
-            visitor: forwardsToGA ? visitor : nil)
+    /// What a hit on `link` gets: the click to record and the URL to send the visitor to; nil
+    /// when the link is not live (not started, expired, or out of clicks), and nothing is recorded.
+    /// The GA decision itself is the writer's: it needs the stored consent, read in the transaction.
+    func admit(_ hit: Hit, to link: Link, facts: RoutingFacts, at date: Date, visitor: GAVisitor?) -> Admission? {
+        guard link.state(at: date, clicksUsed: writer.allowance.spent(link)) == .live else { return nil }
+        var click = ClickRecord(
+            linkID: link.id, linkSlug: link.slug, occurredAt: date, verdict: classifier.classify(hit), visitor: forwardsToGA ? visitor : nil)
+        if click.verdict.counted, !writer.allowance.take(link) { return nil }
+        let choice = link.routing.choose(for: facts, defaultURL: link.url) { Int.random(in: 0..<$0) }
+        click.rule = choice.rule
+        click.destination = choice.destination
+        return Admission(link: link, click: click, url: choice.url)
+    }
+
+    /// Counted clicks spent on `link`, as this instance knows them.
+    func clicksSpent(_ link: Link) -> Int64 {
+        writer.allowance.spent(link)
+    }
+
+    /// A counted click that will not be recorded returns what it spent of `max_clicks`.
+    private func giveBack(_ admission: Admission) {
+        if admission.click.verdict.counted { writer.allowance.giveBack(admission.link) }
+    }
+
+    struct Admission: Sendable {
+        var link: Link
+        var click: ClickRecord
+        var url: String
     }
 }

@@ -30,7 +30,7 @@ struct LinkController<Links: LinkRepository> {
             filter.active = value
         }
         let result = try await links.list(filter, after: page.after, limit: page.limit)
-        return ListResponse(items: result.items.map(LinkResponse.init), next_cursor: PageRequest.encode(result.nextAfter))
+        return ListResponse(items: result.items.map { LinkResponse($0) }, next_cursor: PageRequest.encode(result.nextAfter))
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<LinkResponse> {

@@ -2,9 +2,12 @@ import Domain
 
 /// Turns a link's JSON body into a validated draft, naming every bad field.
 enum LinkInput {
-    static let editableFields: Set<String> = ["slug", "name", "url", "active", "redirect_status", "forward_query", "tags"]
+    static let editableFields: Set<String> = [
+        "slug", "name", "url", "active", "redirect_status", "forward_query", "tags", "starts_at", "expires_at", "max_clicks",
+        "expired_url", "destinations", "rules",
+    ]
     /// Present in what the API returns: accepted and ignored so a fetched link can be sent back as is.
-    static let readOnlyFields: Set<String> = ["id", "click_count", "created_at", "updated_at"]
+    static let readOnlyFields: Set<String> = ["id", "click_count", "created_at", "updated_at", "state"]
 
     /// - Parameter pathSlug: the slug of the URL for PUT and PATCH. The URL names the link and a slug
     ///   never changes: a slug in the body (as in a fetched link sent back, or one copied to a new
@@ -22,6 +25,10 @@ enum LinkInput {
         let redirectStatus = reader.integer("redirect_status")
         let forwardQuery = reader.bool("forward_query")
         let tags = reader.strings("tags")
+        let schedule = LinkSchedule(
+            startsAt: reader.timestamp("starts_at"), expiresAt: reader.timestamp("expires_at"), maxClicks: reader.integer("max_clicks").map(Int64.init),
+            expiredURL: reader.string("expired_url"))
+        let routing = LinkRouting(destinations: reader.destinations("destinations"), rules: reader.rules("rules"))
         problems += reader.problems
         if slug == nil, !problems.contains(where: { $0.field == "slug" }) {
             problems.append(FieldProblem(field: "slug", message: "is required"))
@@ -35,7 +42,7 @@ enum LinkInput {
         do {
             let draft = try LinkDraft.validated(
                 slug: slug ?? "", name: name, url: url ?? "", active: active, redirectStatus: redirectStatus,
-                forwardQuery: forwardQuery, tags: tags)
+                forwardQuery: forwardQuery, tags: tags, schedule: schedule, routing: routing)
             if problems.isEmpty { return draft }
         } catch {
             problems += error.problems.filter { !reported.contains($0.field) }
@@ -53,6 +60,12 @@ enum LinkInput {
             "redirect_status": .number(Double(link.redirectStatus)),
             "forward_query": .bool(link.forwardQuery),
             "tags": .array(link.tags.map(JSONValue.string)),
+            "starts_at": link.schedule.startsAt.map { .string(Timestamp.format($0)) } ?? .null,
+            "expires_at": link.schedule.expiresAt.map { .string(Timestamp.format($0)) } ?? .null,
+            "max_clicks": link.schedule.maxClicks.map { .number(Double($0)) } ?? .null,
+            "expired_url": link.schedule.expiredURL.map(JSONValue.string) ?? .null,
+            "destinations": LinkRoutingJSON.destinations(link.routing.destinations),
+            "rules": LinkRoutingJSON.rules(link.routing.rules),
         ])
     }
 }
@@ -61,10 +74,13 @@ enum LinkInput {
 /// `null` reads as absent, so a merge patch's `null` returns a field to its default.
 struct FieldReader {
     let body: [String: JSONValue]
-    private(set) var problems: [FieldProblem] = []
+    /// Prefixed to field names in problems: `rules[1].` inside a link's rule.
+    let path: String
+    var problems: [FieldProblem] = []
 
-    init(body: [String: JSONValue]) {
+    init(body: [String: JSONValue], path: String = "") {
         self.body = body
+        self.path = path
     }
 
     mutating func string(_ name: String) -> String? {
@@ -72,7 +88,7 @@ struct FieldReader {
         case nil, .null?: return nil
         case .string(let value)?: return value
         default:
-            problems.append(FieldProblem(field: name, message: "must be a string"))
+            problems.append(FieldProblem(field: path + name, message: "must be a string"))
             return nil
         }
     }
@@ -82,7 +98,7 @@ struct FieldReader {
         case nil, .null?: return nil
         case .bool(let value)?: return value
         default:
-            problems.append(FieldProblem(field: name, message: "must be true or false"))
+            problems.append(FieldProblem(field: path + name, message: "must be true or false"))
             return nil
         }
     }
@@ -92,7 +108,7 @@ struct FieldReader {
         case nil, .null?: return nil
         case .number(let value)? where value.rounded() == value && abs(value) < 1e15: return Int(value)
         default:
-            problems.append(FieldProblem(field: name, message: "must be an integer"))
+            problems.append(FieldProblem(field: path + name, message: "must be an integer"))
             return nil
         }
     }
@@ -104,14 +120,14 @@ struct FieldReader {
             var result: [String] = []
             for value in values {
                 guard case .string(let text) = value else {
-                    problems.append(FieldProblem(field: name, message: "must be an array of strings"))
+                    problems.append(FieldProblem(field: path + name, message: "must be an array of strings"))
                     return nil
                 }
                 result.append(text)
             }
             return result
         default:
-            problems.append(FieldProblem(field: name, message: "must be an array of strings"))
+            problems.append(FieldProblem(field: path + name, message: "must be an array of strings"))
             return nil
         }
     }

@@ -29,8 +29,10 @@ struct RedirectController {
             throw Problem(status: .serviceUnavailable, detail: "links cannot be read right now; try again")
         }
         guard let link else { return redirector.notFound(request) }
-        let (response, click) = redirector.redirect(request, to: link, peerAddress: { context.peerAddress })
-        await redirector.record(click)
+        guard let (response, admission) = redirector.redirect(request, to: link, peerAddress: { context.peerAddress }) else {
+            return redirector.notLive(request, link: link)
+        }
+        await redirector.record(admission)
         return Response(status: response.status, headers: response.headerFields)
     }
 }

@@ -88,8 +88,10 @@ final class RedirectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         else { return false }
         let started = ContinuousClock.now
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
-        var (response, click) = redirector.redirect(request, to: link, peerAddress: { context.channel.remoteAddress?.ipAddress })
-        guard redirector.tryRecord(click) else { return false }
+        // A link that is not live is rare: the router answers it, with the same rules.
+        guard var (response, admission) = redirector.redirect(request, to: link, peerAddress: { context.channel.remoteAddress?.ipAddress }),
+            redirector.tryRecord(admission)
+        else { return false }
         response.headerFields[.contentLength] = "0"
         response.headerFields[.date] = date.now()
         response.headerFields[.server] = serverName

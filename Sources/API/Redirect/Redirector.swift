@@ -40,9 +40,10 @@ struct Redirector: Sendable {
         intake.cachedActiveLink(slug: String(slug))
     }
 
-    /// The redirect to `link` and the click it records. The caller queues the click.
+    /// The redirect to `link` and the click it records (the caller queues it), or nil when the
+    /// link is not live: `notLive` answers then, and nothing is recorded.
     /// `peerAddress` is asked only when forwarding headers might be believed.
-    func redirect(_ request: Request, to link: Link, peerAddress: () -> String?) -> (HTTPResponse, ClickRecord) {
+    func redirect(_ request: Request, to link: Link, peerAddress: () -> String?) -> (HTTPResponse, ClickIntake.Admission)? {
         let hit = Hit(
             isHead: request.method == .head,
             isPrefetch: Self.prefetchHeaders.contains { name in
@@ -54,22 +55,36 @@ struct Redirector: Sendable {
             // names are percent-decoded, so `/go/` and referer campaigns add up under one name.
             leadSource: request.uri.query.map { LeadSource(query: Substring($0), customTags: customTags) } ?? LeadSource(),
             siteHosts: siteHosts ?? SiteHosts(requestHost: requestHost(request, peerAddress: peerAddress)))
-        let click = intake.click(hit, on: link, at: Date(), visitor: visitorCookies?.visitor(of: request))
-
+        // The user agent and language decide a rule here and are forgotten; only the index is kept.
+        let facts = RoutingFacts(
+            userAgent: hit.userAgent, acceptLanguage: request.headers[.acceptLanguage],
+            query: request.uri.query.map { LeadSource.decode(query: Substring($0)) } ?? [])
+        guard let admission = intake.admit(hit, to: link, facts: facts, at: Date(), visitor: visitorCookies?.visitor(of: request)) else {
+            return nil
+        }
         var headers = Self.commonHeaders
         headers[.location] = RedirectLocation.build(
-            destination: link.url, forwardedQuery: link.forwardQuery ? request.uri.query : nil)
-        return (HTTPResponse(status: .init(code: link.redirectStatus), headerFields: headers), click)
+            destination: admission.url, forwardedQuery: link.forwardQuery ? request.uri.query : nil)
+        return (HTTPResponse(status: .init(code: link.redirectStatus), headerFields: headers), admission)
     }
 
     /// Queues a redirect's click, waiting at most `clickQueueWait` for room.
-    func record(_ click: ClickRecord) async {
-        await intake.record(click, waitingAtMost: Self.clickQueueWait)
+    func record(_ admission: ClickIntake.Admission) async {
+        await intake.record(admission, waitingAtMost: Self.clickQueueWait)
     }
 
     /// Queues a redirect's click if that needs no wait; false when the router must take over.
-    func tryRecord(_ click: ClickRecord) -> Bool {
-        intake.tryRecord(click)
+    func tryRecord(_ admission: ClickIntake.Admission) -> Bool {
+        intake.tryRecord(admission)
+    }
+
+    /// A link that is not live: its `expired_url` when it has one (a scheduled, expired or
+    /// exhausted link), else the answer for an unknown slug.
+    func notLive(_ request: Request, link: Link) -> Response {
+        guard let expiredURL = link.schedule.expiredURL else { return notFound(request) }
+        var headers = Self.commonHeaders
+        headers[.location] = expiredURL
+        return Response(status: .found, headers: headers)
     }
 
     /// Unknown or inactive: the fallback, else a small 404 page (problem+json for JSON-only clients).

@@ -6,7 +6,7 @@ import NIOCore
 /// under a header of the same names.
 enum ClickExportRows {
     static let columns = ["id", "slug", "occurred_at", "referer", "referer_class", "counted", "reason"]
-        + LeadSource.parameterNames + ["custom", "ga_status"]
+        + LeadSource.parameterNames + ["custom", "ga_status", "rule", "destination"]
 
     enum Value: Encodable {
         case integer(Int64)
@@ -37,6 +37,7 @@ enum ClickExportRows {
         ]
         values += LeadParameter.allCases.map { click.leadSource[$0].map(Value.text) ?? .null }
         values += [.object(click.leadSource.custom), .text(click.gaStatus.rawValue)]
+        values += [click.rule.map { .integer(Int64($0)) } ?? .null, click.destination.map { .integer(Int64($0)) } ?? .null]
         return values
     }
 

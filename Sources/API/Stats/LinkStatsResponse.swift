@@ -51,13 +51,29 @@ struct LinkStatsResponse: ResponseEncodable {
     var series: [Bucket]
     var top_referers: [Referer]
     var top_sources: [Source]
+    /// One entry per weighted destination of the link as it is now, in its order.
+    var by_destination: [DestinationHits]
+    /// One entry per rule of the link as it is now, in its order.
+    var by_rule: [RuleHits]
+
+    struct DestinationHits: Encodable {
+        var url: String
+        var counted: Int
+        var hits: Int
+    }
+
+    struct RuleHits: Encodable {
+        var index: Int
+        var counted: Int
+        var hits: Int
+    }
 
     init(
-        slug: String, range: StatsRange, interval: StatsInterval, starts: [Date], hits: [QuarterHourHits],
-        topReferers: [RefererCount], topSources: [SourceCount]
+        link: Link, range: StatsRange, interval: StatsInterval, starts: [Date], hits: [QuarterHourHits],
+        topReferers: [RefererCount], topSources: [SourceCount], routes: [RouteTotals]
     ) {
         let format = Self.zonedFormat(range.timeZone)
-        self.slug = slug
+        self.slug = link.slug
         self.from = format(range.from)
         self.to = format(range.to)
         self.tz = range.timeZone.identifier
@@ -82,6 +98,17 @@ struct LinkStatsResponse: ResponseEncodable {
         self.top_referers = topReferers.map { Referer(path: $0.path, counted: $0.counted) }
         self.top_sources = topSources.map {
             Source(utm_source: $0.utmSource, utm_medium: $0.utmMedium, utm_campaign: $0.utmCampaign, counted: $0.counted)
+        }
+        func routeSums(_ kind: RouteKind, _ index: Int) -> (counted: Int, hits: Int) {
+            routes.first { $0.kind == kind && $0.index == index }.map { ($0.counted, $0.hits) } ?? (0, 0)
+        }
+        self.by_destination = link.routing.destinations.enumerated().map { index, destination in
+            let sums = routeSums(.destination, index)
+            return DestinationHits(url: destination.url, counted: sums.counted, hits: sums.hits)
+        }
+        self.by_rule = link.routing.rules.indices.map { index in
+            let sums = routeSums(.rule, index)
+            return RuleHits(index: index, counted: sums.counted, hits: sums.hits)
         }
     }
 

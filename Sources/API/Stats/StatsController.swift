@@ -27,9 +27,10 @@ struct StatsController {
         let hits = try await stats.quarterHourHits(linkID: link.id, from: range.from, to: range.to)
         async let referers = stats.topReferers(linkID: link.id, from: range.from, to: range.to, limit: Self.topCount)
         async let sources = stats.topSources(linkID: link.id, from: range.from, to: range.to, limit: Self.topCount)
+        async let routes = stats.routeTotals(linkID: link.id, from: range.from, to: range.to)
         return LinkStatsResponse(
-            slug: slug, range: range, interval: interval, starts: starts, hits: hits,
-            topReferers: try await referers, topSources: try await sources)
+            link: link, range: range, interval: interval, starts: starts, hits: hits,
+            topReferers: try await referers, topSources: try await sources, routes: try await routes)
     }
 
     struct LinkRow: Encodable, Sendable {

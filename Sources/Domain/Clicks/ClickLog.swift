@@ -10,12 +10,14 @@ public struct LoggedClick: Sendable, Equatable {
     public var reason: HitReason
     public var leadSource: LeadSource
     public var gaStatus: GAStatus
+    public var rule: Int?
+    public var destination: Int?
 
     public var counted: Bool { reason == .ok }
 
     public init(
         id: Int64, slug: String, occurredAt: Date, referer: String?, refererClass: RefererClass, reason: HitReason,
-        leadSource: LeadSource, gaStatus: GAStatus
+        leadSource: LeadSource, gaStatus: GAStatus, rule: Int? = nil, destination: Int? = nil
     ) {
         self.id = id
         self.slug = slug
@@ -25,6 +27,8 @@ public struct LoggedClick: Sendable, Equatable {
         self.reason = reason
         self.leadSource = leadSource
         self.gaStatus = gaStatus
+        self.rule = rule
+        self.destination = destination
     }
 
     /// Where a page of the log ends; the next page starts after it.

@@ -5,7 +5,20 @@ public protocol ClickStore: Sendable {
     /// (a database server) wants more per transaction than an embedded one.
     var batchSize: Int { get }
 
-    /// Stores `clicks` in one transaction; for each, its id and GA status, nil where its link is
-    /// gone (deleted since the redirect).
-    func store(_ clicks: [ClickRecord]) async throws -> [(id: Int64, gaStatus: GAStatus)?]
+    /// Stores `clicks` in one transaction.
+    func store(_ clicks: [ClickRecord]) async throws -> StoredClicks
+}
+
+/// What a batch became.
+public struct StoredClicks: Sendable {
+    /// For each click, its id and GA status; nil where its link is gone (deleted since the redirect).
+    public var clicks: [(id: Int64, gaStatus: GAStatus)?]
+    /// The stored counted-click count of every link the batch counted clicks for, after it:
+    /// other instances' clicks included, for `max_clicks`.
+    public var clickCounts: [Int64: Int64]
+
+    public init(clicks: [(id: Int64, gaStatus: GAStatus)?], clickCounts: [Int64: Int64]) {
+        self.clicks = clicks
+        self.clickCounts = clickCounts
+    }
 }

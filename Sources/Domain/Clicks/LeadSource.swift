@@ -70,7 +70,7 @@ public struct LeadSource: Sendable, Equatable {
     }
 
     /// `application/x-www-form-urlencoded` decoding: `+` is a space, bad escapes keep their text.
-    static func decode(query: Substring) -> [(name: String, value: String)] {
+    public static func decode(query: Substring) -> [(name: String, value: String)] {
         query.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decoded(_ text: Substring) -> String {

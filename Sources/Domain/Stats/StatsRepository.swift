@@ -69,11 +69,28 @@ public struct PageTotals: Sendable, Equatable {
     }
 }
 
+/// Hits of one link that went through one of its rules or weighted destinations.
+public struct RouteTotals: Sendable, Equatable {
+    public var kind: RouteKind
+    public var index: Int
+    public var counted: Int
+    public var hits: Int
+
+    public init(kind: RouteKind, index: Int, counted: Int, hits: Int) {
+        self.kind = kind
+        self.index = index
+        self.counted = counted
+        self.hits = hits
+    }
+}
+
 /// Stats read from the aggregates only, never from the raw click log (openapi.yaml).
 public protocol StatsRepository: Sendable {
     func quarterHourHits(linkID: Int64, from: Date, to: Date) async throws -> [QuarterHourHits]
     func topReferers(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [RefererCount]
     func topSources(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [SourceCount]
+    /// Hits by rule and by weighted destination, only those with any.
+    func routeTotals(linkID: Int64, from: Date, to: Date) async throws -> [RouteTotals]
     /// Every link, with zero totals where it had no hits in the range.
     func linkTotals(from: Date, to: Date) async throws -> [LinkTotals]
     /// Every page viewed in the range.

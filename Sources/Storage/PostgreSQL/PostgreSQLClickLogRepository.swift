@@ -44,7 +44,8 @@ package struct PostgreSQLClickLogRepository: ClickLogRepository {
                 return LoggedClick(
                     id: id, slug: try row["slug"].decode(String.self), occurredAt: Date(epochMillis: try row["occurred_at"].decode(Int64.self)),
                     referer: try row["referer"].decode(String?.self), refererClass: refererClass, reason: reason,
-                    leadSource: try LeadSourceColumns.source(from: row), gaStatus: gaStatus)
+                    leadSource: try LeadSourceColumns.source(from: row), gaStatus: gaStatus,
+                    rule: try row["rule"].decode(Int32?.self).map(Int.init), destination: try row["destination"].decode(Int32?.self).map(Int.init))
             }
         }
     }

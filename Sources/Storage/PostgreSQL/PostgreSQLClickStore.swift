@@ -17,7 +17,7 @@ package struct PostgreSQLClickStore: ClickStore {
     /// ahead of the redirects (measured with scripts/bench).
     package var batchSize: Int { 2_048 }
 
-    package func store(_ clicks: [ClickRecord]) async throws -> [(id: Int64, gaStatus: GAStatus)?] {
+    package func store(_ clicks: [ClickRecord]) async throws -> StoredClicks {
         let logger = database.logger
         // A batch takes milliseconds; one still running after ten seconds is stuck, and the
         // clicks behind it are better served by a retry on a fresh connection.
@@ -28,9 +28,7 @@ package struct PostgreSQLClickStore: ClickStore {
 
     /// Inserts clicks with their aggregates and GA events inside the caller's transaction; for
     /// each click its id and GA status, nil where its link is gone.
-    static func insert(_ clicks: [ClickRecord], _ connection: PostgresConnection, logger: Logger) async throws
-        -> [(id: Int64, gaStatus: GAStatus)?]
-    {
+    static func insert(_ clicks: [ClickRecord], _ connection: PostgresConnection, logger: Logger) async throws -> StoredClicks {
         // Row locks on the links, taken in id order: their counters are bumped below, and a
         // link deleted meanwhile is either gone now (its clicks skipped) or waits for this commit.
         let linkIDs = Set(clicks.map(\.linkID)).sorted()
@@ -72,7 +70,7 @@ package struct PostgreSQLClickStore: ClickStore {
             return .init(click_id: id, event: "affiliate_click", payload: String(decoding: body, as: UTF8.self), occurred_at: stored.0.occurred_at)
         }
         try await PostgreSQLOutboxQueue.enqueue(events, connection, logger: logger)
-        try await aggregates.write(connection, logger: logger)
+        let clickCounts = try await aggregates.write(connection, logger: logger)
 
         var stored: [(id: Int64, gaStatus: GAStatus)?] = []
         var next = 0
@@ -84,7 +82,7 @@ package struct PostgreSQLClickStore: ClickStore {
             stored.append((ids[next], decisions[next].status))
             next += 1
         }
-        return stored
+        return StoredClicks(clicks: stored, clickCounts: clickCounts)
     }
 }
 
@@ -92,19 +90,23 @@ package struct PostgreSQLClickStore: ClickStore {
 struct ClickRow: Encodable {
     static let columns: [(name: String, type: String)] =
         [("link_id", "BIGINT"), ("occurred_at", "BIGINT"), ("referer", "TEXT"), ("referer_class", "TEXT"), ("counted", "BOOLEAN"), ("reason", "TEXT")]
-        + LeadSourceColumns.names.map { ($0, "TEXT") } + [("ga_status", "TEXT")]
+        + LeadSourceColumns.names.map { ($0, "TEXT") } + [("ga_status", "TEXT"), ("rule", "INTEGER"), ("destination", "INTEGER")]
 
     /// Only the columns that have a value: `json_to_recordset` reads a missing key as NULL.
     var values: [String: String]
     var link_id: Int64
     var occurred_at: Int64
     var counted: Bool
+    var rule: Int?
+    var destination: Int?
 
     init(_ click: ClickRecord, gaStatus: GAStatus) {
         let verdict = click.verdict
         link_id = click.linkID
         occurred_at = click.occurredAt.epochMillis
         counted = verdict.counted
+        rule = click.rule
+        destination = click.destination
         values = ["referer_class": verdict.refererClass.rawValue, "reason": verdict.reason.rawValue, "ga_status": gaStatus.rawValue]
         values["referer"] = verdict.referer
         for parameter in LeadParameter.allCases {
@@ -126,6 +128,8 @@ struct ClickRow: Encodable {
         try container.encode(link_id, forKey: Key("link_id"))
         try container.encode(occurred_at, forKey: Key("occurred_at"))
         try container.encode(counted, forKey: Key("counted"))
+        try container.encodeIfPresent(rule, forKey: Key("rule"))
+        try container.encodeIfPresent(destination, forKey: Key("destination"))
         for (name, value) in values {
             try container.encode(value, forKey: Key(name))
         }

@@ -13,7 +13,8 @@ package struct PostgreSQLLinkRepository: LinkRepository {
         self.now = now
     }
 
-    static let columns = "id, slug, name, url, active, redirect_status, forward_query, tags::text AS tags, click_count, created_at, updated_at"
+    static let columns = "id, slug, name, url, active, redirect_status, forward_query, tags::text AS tags, click_count, created_at, updated_at, "
+        + LinkRoutingColumns.names.joined(separator: ", ")
 
     package func list(_ filter: LinkFilter, after: Int64?, limit: Int) async throws -> Page<Link> {
         guard PostgreSQLText.canBeStored(filter.tag, filter.text) else { return Page(items: [], nextAfter: nil) }
@@ -53,6 +54,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     }
 
     package func create(_ draft: LinkDraft) async throws -> Link {
+        let routing = LinkRoutingColumns(draft.schedule, draft.routing)
         let now = now().epochMillis
         let logger = database.logger
         let instance = database.instanceID
@@ -60,9 +62,11 @@ package struct PostgreSQLLinkRepository: LinkRepository {
             try await database.withTransaction { connection in
                 let link = try await connection.rows(
                     """
-                    INSERT INTO link (slug, name, url, active, redirect_status, forward_query, tags, created_at, updated_at)
+                    INSERT INTO link (slug, name, url, active, redirect_status, forward_query, tags, created_at, updated_at,
+                        starts_at, expires_at, max_clicks, expired_url, destinations, rules)
                     VALUES (\(draft.slug), \(draft.name), \(draft.url), \(draft.active), \(draft.redirectStatus), \(draft.forwardQuery),
-                        \(LinkTags.encode(draft.tags))::jsonb, \(now), \(now))
+                        \(LinkTags.encode(draft.tags))::jsonb, \(now), \(now), \(routing.startsAt), \(routing.expiresAt),
+                        \(routing.maxClicks), \(routing.expiredURL), \(routing.destinations), \(routing.rules))
                     RETURNING \(unescaped: Self.columns)
                     """, logger: logger, Self.link)[0]
                 try await LinkChangeChannel.notify(draft.slug, from: instance, connection, logger: logger)
@@ -72,6 +76,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     }
 
     package func upsert(_ draft: LinkDraft) async throws -> (Link, UpsertOutcome) {
+        let routing = LinkRoutingColumns(draft.schedule, draft.routing)
         let now = now().epochMillis
         let logger = database.logger
         let instance = database.instanceID
@@ -79,12 +84,16 @@ package struct PostgreSQLLinkRepository: LinkRepository {
             // xmax = 0 only on a row this statement inserted: the cheapest way to tell created from replaced.
             let rows = try await connection.rows(
                 """
-                INSERT INTO link (slug, name, url, active, redirect_status, forward_query, tags, created_at, updated_at)
+                INSERT INTO link (slug, name, url, active, redirect_status, forward_query, tags, created_at, updated_at,
+                    starts_at, expires_at, max_clicks, expired_url, destinations, rules)
                 VALUES (\(draft.slug), \(draft.name), \(draft.url), \(draft.active), \(draft.redirectStatus), \(draft.forwardQuery),
-                    \(LinkTags.encode(draft.tags))::jsonb, \(now), \(now))
+                    \(LinkTags.encode(draft.tags))::jsonb, \(now), \(now), \(routing.startsAt), \(routing.expiresAt),
+                    \(routing.maxClicks), \(routing.expiredURL), \(routing.destinations), \(routing.rules))
                 ON CONFLICT (slug) DO UPDATE SET name = excluded.name, url = excluded.url, active = excluded.active,
                     redirect_status = excluded.redirect_status, forward_query = excluded.forward_query, tags = excluded.tags,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, starts_at = excluded.starts_at, expires_at = excluded.expires_at,
+                    max_clicks = excluded.max_clicks, expired_url = excluded.expired_url, destinations = excluded.destinations,
+                    rules = excluded.rules
                 RETURNING \(unescaped: Self.columns), (xmax = 0) AS inserted
                 """, logger: logger
             ) { row in (try Self.link(row), try row["inserted"].decode(Bool.self)) }
@@ -95,6 +104,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
 
     package func update(slug: String, to draft: LinkDraft) async throws -> Link? {
         guard PostgreSQLText.canBeStored(slug) else { return nil }
+        let routing = LinkRoutingColumns(draft.schedule, draft.routing)
         let now = now().epochMillis
         let logger = database.logger
         let instance = database.instanceID
@@ -104,7 +114,9 @@ package struct PostgreSQLLinkRepository: LinkRepository {
                     """
                     UPDATE link SET slug = \(draft.slug), name = \(draft.name), url = \(draft.url), active = \(draft.active),
                         redirect_status = \(draft.redirectStatus), forward_query = \(draft.forwardQuery),
-                        tags = \(LinkTags.encode(draft.tags))::jsonb, updated_at = \(now)
+                        tags = \(LinkTags.encode(draft.tags))::jsonb, updated_at = \(now), starts_at = \(routing.startsAt),
+                        expires_at = \(routing.expiresAt), max_clicks = \(routing.maxClicks), expired_url = \(routing.expiredURL),
+                        destinations = \(routing.destinations), rules = \(routing.rules)
                     WHERE slug = \(slug)
                     RETURNING \(unescaped: Self.columns)
                     """, logger: logger, Self.link
@@ -150,12 +162,16 @@ package struct PostgreSQLLinkRepository: LinkRepository {
     }
 
     static func link(_ row: PostgresRandomAccessRow) throws -> Link {
-        Link(
+        let routing = LinkRoutingColumns(
+            startsAt: try row["starts_at"].decode(Int64?.self), expiresAt: try row["expires_at"].decode(Int64?.self),
+            maxClicks: try row["max_clicks"].decode(Int64?.self), expiredURL: try row["expired_url"].decode(String?.self),
+            destinations: try row["destinations"].decode(String?.self), rules: try row["rules"].decode(String?.self))
+        return Link(
             id: try row["id"].decode(Int64.self), slug: try row["slug"].decode(String.self), name: try row["name"].decode(String.self),
             url: try row["url"].decode(String.self), active: try row["active"].decode(Bool.self),
             redirectStatus: Int(try row["redirect_status"].decode(Int32.self)), forwardQuery: try row["forward_query"].decode(Bool.self),
             tags: LinkTags.decode(try row["tags"].decode(String.self)), clickCount: try row["click_count"].decode(Int64.self),
             createdAt: Date(epochMillis: try row["created_at"].decode(Int64.self)),
-            updatedAt: Date(epochMillis: try row["updated_at"].decode(Int64.self)))
+            updatedAt: Date(epochMillis: try row["updated_at"].decode(Int64.self)), schedule: routing.schedule, routing: routing.routing)
     }
 }

@@ -6,12 +6,13 @@ import PostgresNIO
 /// shipped migration is never edited. The tables and columns are SQLite's, with times in epoch
 /// milliseconds too, so both backends bucket and answer exactly alike. Instances starting
 /// together take turns under an advisory lock, so each migration runs once.
-enum PostgreSQLMigrations {
+package enum PostgreSQLMigrations {
     /// The advisory lock key: "clicktra" in ASCII, unlikely to collide with an application's own.
     static let lockKey: Int64 = 0x636C_6963_6B74_7261
 
-    static let all: [(version: String, statements: [String])] = [
+    package static let all: [(version: String, statements: [String])] = [
         ("v1-schema", schema),
+        ("v2-link-schedule-and-routing", linkScheduleAndRouting),
     ]
 
     static func migrate(_ database: PostgreSQLDatabase) async throws {
@@ -43,6 +44,26 @@ enum PostgreSQLMigrations {
             try await connection.execute("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
         }
     }
+
+    /// SQLite's v7: link schedule, limits, destinations and rules; which one chose each click.
+    private static let linkScheduleAndRouting = [
+        """
+        ALTER TABLE link ADD COLUMN starts_at BIGINT, ADD COLUMN expires_at BIGINT, ADD COLUMN max_clicks BIGINT,
+            ADD COLUMN expired_url TEXT, ADD COLUMN destinations TEXT, ADD COLUMN rules TEXT
+        """,
+        "ALTER TABLE click ADD COLUMN rule INTEGER, ADD COLUMN destination INTEGER",
+        """
+        CREATE TABLE click_route_bucket (
+            link_id BIGINT NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+            bucket_start BIGINT NOT NULL,
+            kind TEXT NOT NULL,
+            route_index INTEGER NOT NULL,
+            counted BIGINT NOT NULL,
+            hits BIGINT NOT NULL,
+            PRIMARY KEY (link_id, bucket_start, kind, route_index)
+        )
+        """,
+    ]
 
     /// The schema of SQLite's migrations v1–v6, in one step.
     private static let schema = [

@@ -43,6 +43,21 @@ package struct PostgreSQLStatsRepository: StatsRepository {
         }
     }
 
+    package func routeTotals(linkID: Int64, from: Date, to: Date) async throws -> [RouteTotals] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT kind, route_index, SUM(counted)::bigint AS counted, SUM(hits)::bigint AS hits FROM click_route_bucket
+                WHERE link_id = \(linkID) AND bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis) GROUP BY kind, route_index
+                """, logger: logger
+            ) { row in
+                (RouteKind(rawValue: try row["kind"].decode(String.self)), Int(try row["route_index"].decode(Int32.self)),
+                 Int(try row["counted"].decode(Int64.self)), Int(try row["hits"].decode(Int64.self)))
+            }.compactMap { kind, index, counted, hits in kind.map { RouteTotals(kind: $0, index: index, counted: counted, hits: hits) } }
+        }
+    }
+
     package func topSources(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [SourceCount] {
         let logger = database.logger
         return try await database.withConnection { connection in

@@ -23,6 +23,7 @@ package enum SQLiteToPostgreSQLCopy {
         Table(name: "click_day", key: ["link_id", "day_start"], sums: ["counted", "hits"]),
         Table(name: "click_referer_bucket", key: ["link_id", "bucket_start", "path"], sums: ["counted"]),
         Table(name: "click_source_bucket", key: ["link_id", "bucket_start", "utm_source", "utm_medium", "utm_campaign"], sums: ["counted"]),
+        Table(name: "click_route_bucket", key: ["link_id", "bucket_start", "kind", "route_index"], sums: ["counted", "hits"]),
         Table(name: "lead", key: ["id"], sums: []),
         Table(name: "consent_log", key: ["id"], sums: []),
         Table(name: "pageview_bucket", key: ["path", "bucket_start"], sums: ["views"]),

@@ -16,7 +16,10 @@ struct ClickMethods {
         [
             RPCMethod(
                 "clicks.ingest",
-                parameters: ["slug", "occurred_at", "referer", "user_agent", "site_host", "ga_client_id", "ga_session_id", "consent", "utm"],
+                parameters: [
+                    "slug", "occurred_at", "referer", "user_agent", "site_host", "ga_client_id", "ga_session_id", "consent", "utm",
+                    "accept_language", "query",
+                ],
                 handler: ingest)
         ]
     }
@@ -26,6 +29,25 @@ struct ClickMethods {
         var counted: Bool
         var reason: String
         var ga_status: String
+        /// Where the visitor goes: the matching rule's URL, a weighted destination or the link's `url`.
+        var url: String
+        var rule: Int?
+        var destination: Int?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(counted, forKey: .counted)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(ga_status, forKey: .ga_status)
+            try container.encode(url, forKey: .url)
+            try container.encode(rule, forKey: .rule)
+            try container.encode(destination, forKey: .destination)
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case id, counted, reason, ga_status, url, rule, destination
+        }
     }
 
     @Sendable func ingest(_ params: RPCParams) async throws -> any Encodable & Sendable {
@@ -40,15 +62,23 @@ struct ClickMethods {
         let siteHost = try params.text("site_host", maxLength: 255)
         let visitor = try params.visitor(sessionParameter: "ga_session_id")
         let leadSource = try params.leadParameters("utm", customTags: customTags) ?? LeadSource()
+        let acceptLanguage = try params.text("accept_language", maxLength: 1024)
+        let query = try params.stringObject("query") ?? [:]
 
         guard let link = try await intake.activeLink(slug: slug) else { throw RPCError.unknownLink(slug) }
         let hit = Hit(
             isHead: false, isPrefetch: false, userAgent: userAgent, referer: referer, leadSource: leadSource,
             siteHosts: siteHosts ?? SiteHosts(requestHost: siteHost ?? ""))
-        let (click, outcome) = await intake.recordConfirmed(hit, on: link, at: occurredAt, visitor: visitor)
-        switch outcome {
+        let facts = RoutingFacts(userAgent: userAgent, acceptLanguage: acceptLanguage, query: query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        guard let admission = intake.admit(hit, to: link, facts: facts, at: occurredAt, visitor: visitor) else {
+            throw RPCError.linkNotLive(slug, state: link.state(at: occurredAt, clicksUsed: intake.clicksSpent(link)))
+        }
+        let click = admission.click
+        switch await intake.recordConfirmed(admission) {
         case .stored(let id, let gaStatus):
-            return Result(id: id, counted: click.verdict.counted, reason: click.verdict.reason.rawValue, ga_status: gaStatus.rawValue)
+            return Result(
+                id: id, counted: click.verdict.counted, reason: click.verdict.reason.rawValue, ga_status: gaStatus.rawValue, url: admission.url,
+                rule: click.rule, destination: click.destination)
         case .linkMissing:
             throw RPCError.unknownLink(slug)
         case .failed:
