@@ -12,7 +12,7 @@ import Testing
 @Suite struct ClickExportTests {
     static let columns = [
         "id", "slug", "occurred_at", "referer", "referer_class", "counted", "reason", "utm_source", "utm_medium", "utm_campaign",
-        "utm_term", "utm_content", "gclid", "aclk", "msclkid", "twclid", "fbclid", "custom", "ga_status",
+        "utm_term", "utm_content", "gclid", "aclk", "msclkid", "twclid", "fbclid", "custom", "ga_status", "rule", "destination",
     ]
 
     static func click(
@@ -68,7 +68,7 @@ import Testing
                 "referer_class": "internal", "counted": true, "reason": "ok", "utm_source": "newsletter", "utm_medium": "email",
                 "utm_campaign": #"=HYPERLINK("https://evil.example"),"x""#, "utm_term": NSNull(), "utm_content": "two\r\nlines",
                 "gclid": "Cj0abc", "aclk": NSNull(), "msclkid": NSNull(), "twclid": NSNull(), "fbclid": NSNull(),
-                "custom": ["partner": "p/7", "variant": "a"], "ga_status": "not_applicable",
+                "custom": ["partner": "p/7", "variant": "a"], "ga_status": "not_applicable", "rule": NSNull(), "destination": NSNull(),
             ] as [String: Any]))
             #expect(rows.last?["reason"] as? String == "bot" && rows.last?["referer"] is NSNull && rows.last?["counted"] as? Bool == false)
             #expect(rows.last?["occurred_at"] as? String == "2026-11-20T11:00:00.001Z")

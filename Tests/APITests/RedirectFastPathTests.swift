@@ -48,6 +48,18 @@ import Testing
             description: "campaign from the referer", link: #""url":"https://shop.example/a""#, path: "",
             headers: [.userAgent: browser, .referer: "https://www.example.com/post?utm_campaign=spring&utm_source=blog#c"]),
         Case(description: "no referer", link: #""url":"https://shop.example/a""#, path: "", headers: [.userAgent: browser]),
+        Case(
+            description: "device rule", link: #""url":"https://shop.example/a","rules":[{"device":"ios","url":"https://apps.example/ios"}]"#,
+            path: "",
+            headers: [.userAgent: RoutingAPITests.iPhoneSafari, .referer: "https://example.com/"]),
+        Case(
+            description: "language rule, query rule second",
+            link: #""url":"https://shop.example/a","rules":[{"query":{"v":"b"},"url":"https://shop.example/b"},{"language":"de","url":"https://shop.example/de"}]"#,
+            path: "?v=a", headers: [.userAgent: browser, .referer: "https://example.com/", .acceptLanguage: "de-CH, en;q=0.8"]),
+        Case(
+            description: "query rule with forwarded query",
+            link: #""url":"https://shop.example/a","forward_query":true,"rules":[{"query":{"v":"b"},"url":"https://shop.example/b"}]"#,
+            path: "?v=b&utm_source=x"),
     ]
 
     @Test(arguments: cases)

@@ -35,11 +35,14 @@ import Testing
         }
         try old.inDatabase { db in
             for (table, rows) in copied {
+                // Columns added by later migrations are not in the old schema yet.
+                let known = Set(try db.columns(in: table).map(\.name))
                 for row in rows {
-                    let columns = Array(row.columnNames)
+                    let values = zip(row.columnNames, row.databaseValues).filter { known.contains($0.0) }
+                    let columns = values.map(\.0)
                     try db.execute(
                         sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
-                        arguments: StatementArguments(row.databaseValues))
+                        arguments: StatementArguments(values.map(\.1)))
                 }
             }
         }

@@ -29,7 +29,7 @@ import Testing
         #expect(try await storage.links.list(LinkFilter(), after: nil, limit: 1).items.isEmpty)
         for database in databases { await database.close() }
         let check = try await TestDatabase.make(url: url)
-        #expect(try await check.int("SELECT COUNT(*) FROM schema_migration") == 1)
+        #expect(try await check.int("SELECT COUNT(*) FROM schema_migration") == PostgreSQLMigrations.all.count)
     }
 
     /// Each due event goes to one claimer; one that claimed and died (never settled) loses its

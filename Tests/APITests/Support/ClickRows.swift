@@ -13,18 +13,21 @@ struct ClickRow: Equatable {
     var utm_campaign: String?
     var gclid: String?
     var ga_status: String
+    var rule: String? = nil
+    var destination: String? = nil
 }
 
 extension TestDatabase {
     func clickRows() async throws -> [ClickRow] {
         try await rows(
-            "SELECT reason, counted, referer, referer_class, utm_source, utm_medium, utm_campaign, gclid, ga_status FROM click ORDER BY id"
+            "SELECT reason, counted, referer, referer_class, utm_source, utm_medium, utm_campaign, gclid, ga_status, rule, destination FROM click ORDER BY id"
         ).map { row in
             func text(_ name: String) -> String? { row[name] ?? nil }
             return ClickRow(
                 reason: text("reason") ?? "", counted: text("counted") == "1", referer: text("referer"),
                 referer_class: text("referer_class") ?? "", utm_source: text("utm_source"), utm_medium: text("utm_medium"),
-                utm_campaign: text("utm_campaign"), gclid: text("gclid"), ga_status: text("ga_status") ?? "")
+                utm_campaign: text("utm_campaign"), gclid: text("gclid"), ga_status: text("ga_status") ?? "", rule: text("rule"),
+                destination: text("destination"))
         }
     }
 
