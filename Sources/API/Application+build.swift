@@ -95,6 +95,7 @@ func buildRouter(
     let authentication = AuthenticationMiddleware(authority: dependencies.tokenAuthority)
     let api = router.group("api/v1").add(middleware: authentication).group(context: AuthenticatedContext.self)
     LinkController(links: links).addRoutes(to: api)
+    LinkBulkController(links: links).addRoutes(to: api)
     LeadController(leads: storage.leads).addRoutes(to: api)
     GtagDefaultController(consents: storage.consents).addRoutes(to: api)
     OutboxStatsController(outbox: storage.outbox).addRoutes(to: api)

@@ -29,6 +29,14 @@ public enum UpsertOutcome: Sendable, Equatable {
     case replaced
 }
 
+/// What a bulk import did with one link.
+public enum LinkImportOutcome: Sendable, Equatable {
+    case created
+    case replaced
+    /// Its slug exists and the import does not replace: not written.
+    case taken
+}
+
 public enum LinkRepositoryError: Error, Sendable, Equatable {
     case slugTaken(String)
 }
@@ -48,4 +56,7 @@ public protocol LinkRepository: Sendable {
     func update(slug: String, to draft: LinkDraft) async throws -> Link?
     /// Deletes the link and, through the database, everything recorded for it.
     func delete(slug: String) async throws -> Bool
+    /// Writes many links (distinct slugs) in one transaction: each is created, replaced (when
+    /// `replacing`) or reported taken. With `allOrNothing`, a taken slug writes nothing at all.
+    func importLinks(_ drafts: [LinkDraft], replacing: Bool, allOrNothing: Bool) async throws -> [LinkImportOutcome]
 }

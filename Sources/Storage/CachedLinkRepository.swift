@@ -74,6 +74,11 @@ package final class CachedLinkRepository: LinkRepository {
         return try await base.update(slug: slug, to: draft)
     }
 
+    package func importLinks(_ drafts: [LinkDraft], replacing: Bool, allOrNothing: Bool) async throws -> [LinkImportOutcome] {
+        defer { invalidate(drafts.map(\.slug)) }
+        return try await base.importLinks(drafts, replacing: replacing, allOrNothing: allOrNothing)
+    }
+
     package func delete(slug: String) async throws -> Bool {
         defer { invalidate(slug) }
         return try await base.delete(slug: slug)
@@ -94,6 +99,10 @@ package final class CachedLinkRepository: LinkRepository {
     }
 
     private func invalidate(_ slugs: String...) {
+        invalidate(slugs)
+    }
+
+    private func invalidate(_ slugs: [String]) {
         state.withLock { state in
             for slug in slugs {
                 state.links.removeValue(forKey: slug)

@@ -98,6 +98,36 @@ package struct SQLiteLinkRepository: LinkRepository {
         }
     }
 
+    package func importLinks(_ drafts: [LinkDraft], replacing: Bool, allOrNothing: Bool) async throws -> [LinkImportOutcome] {
+        let now = now()
+        struct Refused: Error { var outcomes: [LinkImportOutcome] }
+        do {
+            return try await database.writer.write { db in
+                var outcomes: [LinkImportOutcome] = []
+                for draft in drafts {
+                    if var existing = try LinkRecord.filter(LinkRecord.Columns.slug == draft.slug).fetchOne(db) {
+                        guard replacing else {
+                            outcomes.append(.taken)
+                            continue
+                        }
+                        existing.apply(draft, now: now)
+                        try existing.update(db)
+                        outcomes.append(.replaced)
+                    } else {
+                        var record = LinkRecord(draft: draft, now: now)
+                        try record.insert(db)
+                        outcomes.append(.created)
+                    }
+                }
+                // Thrown out of the transaction, which rolls it back.
+                if allOrNothing, outcomes.contains(.taken) { throw Refused(outcomes: outcomes) }
+                return outcomes
+            }
+        } catch let refused as Refused {
+            return refused.outcomes
+        }
+    }
+
     /// Rows per transaction when a link's clicks are deleted: a few milliseconds of writing each.
     package static let clickDeletionBatch = 5_000
 

@@ -34,7 +34,7 @@ enum ClickExportFormat: CaseIterable, Sendable {
         guard let best else {
             throw Problem(
                 status: .notAcceptable,
-                detail: "the click log is available as application/x-ndjson or text/csv; Accept was '\(accept)'",
+                detail: "this is available as application/x-ndjson or text/csv; Accept was '\(accept)'",
                 type: Problem.typePrefix + "not-acceptable", title: "Not acceptable")
         }
         return best.format

@@ -79,23 +79,13 @@ enum ClickExportRows {
                 case .integer(let number): String(number)
                 case .boolean(let flag): flag ? "true" : "false"
                 case .null: ""
-                case .text(let text): csvCell(text)
+                case .text(let text): CSVText.cell(text)
                 case .object(let custom):
-                    custom.isEmpty ? "" : csvCell(String(decoding: try encoder.encode(custom), as: UTF8.self))
+                    custom.isEmpty ? "" : CSVText.cell(String(decoding: try encoder.encode(custom), as: UTF8.self))
                 }
             }
             buffer.writeString(cells.joined(separator: ","))
             buffer.writeString("\r\n")
         }
-    }
-
-    private static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
-    private static let needsQuotes: Set<Unicode.Scalar> = [",", "\"", "\r", "\n"]
-
-    static func csvCell(_ text: String) -> String {
-        var cell = text
-        if let first = cell.unicodeScalars.first, formulaStarts.contains(first) { cell = "'" + cell }
-        guard cell.unicodeScalars.contains(where: needsQuotes.contains) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -153,6 +153,69 @@ package struct PostgreSQLLinkRepository: LinkRepository {
         }
     }
 
+    /// One statement for the whole file: the rows travel as JSON, `ON CONFLICT` decides created,
+    /// replaced or taken, and one more statement notifies every instance of every slug.
+    package func importLinks(_ drafts: [LinkDraft], replacing: Bool, allOrNothing: Bool) async throws -> [LinkImportOutcome] {
+        guard !drafts.isEmpty else { return [] }
+        struct Row: Encodable {
+            var slug, name, url: String
+            var active: Bool
+            var redirect_status: Int
+            var forward_query: Bool
+            var tags: String
+            var starts_at, expires_at, max_clicks: Int64?
+            var expired_url, destinations, rules: String?
+        }
+        let rows = drafts.map { draft in
+            let routing = LinkRoutingColumns(draft.schedule, draft.routing)
+            return Row(
+                slug: draft.slug, name: draft.name, url: draft.url, active: draft.active, redirect_status: draft.redirectStatus,
+                forward_query: draft.forwardQuery, tags: LinkTags.encode(draft.tags), starts_at: routing.startsAt, expires_at: routing.expiresAt,
+                max_clicks: routing.maxClicks, expired_url: routing.expiredURL, destinations: routing.destinations, rules: routing.rules)
+        }
+        let now = now().epochMillis
+        let logger = database.logger
+        let instance = database.instanceID
+        let conflict =
+            replacing
+            ? """
+            DO UPDATE SET name = excluded.name, url = excluded.url, active = excluded.active, redirect_status = excluded.redirect_status,
+                forward_query = excluded.forward_query, tags = excluded.tags, updated_at = excluded.updated_at, starts_at = excluded.starts_at,
+                expires_at = excluded.expires_at, max_clicks = excluded.max_clicks, expired_url = excluded.expired_url,
+                destinations = excluded.destinations, rules = excluded.rules
+            """ : "DO NOTHING"
+        struct Refused: Error { var outcomes: [LinkImportOutcome] }
+        do {
+            return try await database.withTransaction { connection in
+                let written = try await connection.rows(
+                    """
+                    INSERT INTO link (slug, name, url, active, redirect_status, forward_query, tags, created_at, updated_at,
+                        starts_at, expires_at, max_clicks, expired_url, destinations, rules)
+                    SELECT slug, name, url, active, redirect_status, forward_query, tags::jsonb, \(now), \(now),
+                        starts_at, expires_at, max_clicks, expired_url, destinations, rules
+                    FROM json_to_recordset(\(try JSONRows.encode(rows))::json) AS t(slug TEXT, name TEXT, url TEXT, active BOOLEAN,
+                        redirect_status INTEGER, forward_query BOOLEAN, tags TEXT, starts_at BIGINT, expires_at BIGINT, max_clicks BIGINT,
+                        expired_url TEXT, destinations TEXT, rules TEXT)
+                    ON CONFLICT (slug) \(unescaped: conflict)
+                    RETURNING slug, (xmax = 0) AS inserted
+                    """, logger: logger
+                ) { (try $0["slug"].decode(String.self), try $0["inserted"].decode(Bool.self)) }
+                let inserted = Dictionary(written, uniquingKeysWith: { first, _ in first })
+                let outcomes = drafts.map { draft -> LinkImportOutcome in
+                    guard let created = inserted[draft.slug] else { return .taken }
+                    return created ? .created : .replaced
+                }
+                if allOrNothing, outcomes.contains(.taken) { throw Refused(outcomes: outcomes) }
+                try await connection.execute(
+                    "SELECT pg_notify(\(LinkChangeChannel.name), \(instance) || ' ' || slug) FROM unnest(\(written.map(\.0))::text[]) AS slug",
+                    logger: logger)
+                return outcomes
+            }
+        } catch let refused as Refused {
+            return refused.outcomes
+        }
+    }
+
     private func refusingTakenSlug<Result>(_ slug: String, _ write: () async throws -> Result) async throws -> Result {
         do {
             return try await write()

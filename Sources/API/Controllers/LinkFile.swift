@@ -1,0 +1,129 @@
+import Domain
+import Foundation
+
+/// Links as a file: the NDJSON and CSV that `GET /api/v1/links/export` writes and
+/// `POST /api/v1/links/import` reads. Each line becomes the same JSON object the link API takes,
+/// so every rule of a link applies to it unchanged.
+enum LinkFile {
+    /// The link JSON's members in the order CSV columns are written.
+    static let columns = [
+        "slug", "name", "url", "active", "redirect_status", "forward_query", "tags", "starts_at", "expires_at", "max_clicks",
+        "expired_url", "destinations", "rules", "id", "click_count", "created_at", "updated_at", "state",
+    ]
+    private static let booleans: Set<String> = ["active", "forward_query"]
+    private static let integers: Set<String> = ["redirect_status", "max_clicks", "id", "click_count"]
+    private static let jsonCells: Set<String> = ["destinations", "rules"]
+    /// `tags` are one cell, separated by this.
+    static let tagSeparator: Character = ";"
+
+    struct Line {
+        var number: Int
+        var object: [String: JSONValue]
+    }
+
+    struct LineError: Encodable, Equatable {
+        var line: Int
+        var field: String?
+        var message: String
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(line, forKey: .line)
+            try container.encode(field, forKey: .field)
+            try container.encode(message, forKey: .message)
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case line, field, message
+        }
+    }
+
+    /// One JSON object a line; blank lines are skipped.
+    static func ndjson(_ text: String) -> (lines: [Line], errors: [LineError]) {
+        var lines: [Line] = []
+        var errors: [LineError] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let content = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            guard !content.allSatisfy({ $0 == " " || $0 == "\t" }) else { continue }
+            guard case .object(let object)? = try? JSONValue.strict(Data(content.utf8)) else {
+                errors.append(LineError(line: index + 1, field: nil, message: "must be one JSON object (RFC 8259)"))
+                continue
+            }
+            lines.append(Line(number: index + 1, object: object))
+        }
+        return (lines, errors)
+    }
+
+    /// A header row of field names, then one link a record. An empty cell is an absent field.
+    static func csv(_ text: String) -> (lines: [Line], errors: [LineError]) {
+        let records: [CSVText.Record]
+        do {
+            records = try CSVText.records(text)
+        } catch {
+            return ([], [LineError(line: error.line, field: nil, message: "a quoted cell is never closed")])
+        }
+        guard let header = records.first else { return ([], []) }
+        var errors: [LineError] = []
+        let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces) }
+        for name in names where !columns.contains(name) {
+            errors.append(LineError(line: header.line, field: name, message: "is not a field of a link"))
+        }
+        var lines: [Line] = []
+        for record in records.dropFirst() {
+            guard record.cells.count == names.count else {
+                errors.append(LineError(line: record.line, field: nil, message: "has \(record.cells.count) cells; the header has \(names.count)"))
+                continue
+            }
+            var object: [String: JSONValue] = [:]
+            for (name, raw) in zip(names, record.cells) where !raw.isEmpty && columns.contains(name) {
+                do {
+                    object[name] = try value(of: CSVText.unguarded(raw), for: name)
+                } catch {
+                    errors.append(LineError(line: record.line, field: name, message: error.message))
+                }
+            }
+            lines.append(Line(number: record.line, object: object))
+        }
+        return (lines, errors)
+    }
+
+    private struct CellError: Error {
+        var message: String
+    }
+
+    private static func value(of cell: String, for name: String) throws(CellError) -> JSONValue {
+        if booleans.contains(name) {
+            switch cell.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: throw CellError(message: "must be true or false")
+            }
+        }
+        if integers.contains(name) {
+            guard let number = Int64(cell) else { throw CellError(message: "must be an integer") }
+            return .number(Double(number))
+        }
+        if jsonCells.contains(name) {
+            guard let value = try? JSONValue.strict(Data(cell.utf8)) else { throw CellError(message: "must be JSON (an array of objects)") }
+            return value
+        }
+        if name == "tags" {
+            return .array(cell.split(separator: tagSeparator).map { .string(String($0)) })
+        }
+        return .string(cell)
+    }
+
+    /// A link as one CSV record under `columns`.
+    static func csvRecord(_ link: LinkResponse, encoder: JSONEncoder) throws -> String {
+        func json(_ value: JSONValue) throws -> String {
+            value == .null ? "" : String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
+        let cells: [String] = [
+            link.slug, link.name, link.url, String(link.active), String(link.redirect_status), String(link.forward_query),
+            link.tags.joined(separator: String(tagSeparator)), link.starts_at ?? "", link.expires_at ?? "", link.max_clicks.map(String.init) ?? "",
+            link.expired_url ?? "", try json(link.destinations), try json(link.rules), String(link.id), String(link.click_count), link.created_at,
+            link.updated_at, link.state,
+        ]
+        return cells.map(CSVText.cell).joined(separator: ",") + "\r\n"
+    }
+}
