@@ -234,3 +234,14 @@ def test_a_batch_longer_than_the_service_takes_is_sent_in_parts(client):
     with client.rpc.batch() as batch:
         calls = [batch.track_pageview(f"/many/{n}", user_agent=BROWSER) for n in range(150)]
     assert len(requests) == 2 and all(call.result["counted"] for call in calls)
+
+
+def test_a_links_schedule_limit_and_routing_read_back_typed(client):
+    slug = unique("routed")
+    link = client.links.create(
+        slug, "https://shop.example/r", starts_at="2026-01-01T00:00:00Z", max_clicks=5, expired_url="https://shop.example/over",
+        destinations=[{"url": "https://shop.example/a", "weight": 1}, {"url": "https://shop.example/b", "weight": 3}],
+        rules=[{"device": "ios", "url": "https://apps.example/ios"}])
+    assert link.state == "live" and link.max_clicks == 5 and link.starts_at.year == 2026 and link.expires_at is None
+    assert [d["weight"] for d in link.destinations] == [1, 3] and link.rules[0]["device"] == "ios"
+    assert client.links.update(slug, rules=None, destinations=None).rules is None

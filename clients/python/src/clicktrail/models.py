@@ -44,7 +44,7 @@ class _KnownFields:
     def from_json(cls, body: dict[str, Any]):
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
         values = {name: body[name] for name in known if name in body}
-        for name in ("created_at", "updated_at"):
+        for name in ("created_at", "updated_at", "starts_at", "expires_at"):
             if name in values:
                 values[name] = parse_timestamp(values[name])
         return cls(**values, extra={k: v for k, v in body.items() if k not in known})
@@ -63,6 +63,14 @@ class Link(_KnownFields):
     click_count: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    starts_at: datetime | None = None
+    expires_at: datetime | None = None
+    max_clicks: int | None = None
+    expired_url: str | None = None
+    destinations: list[dict[str, Any]] | None = None
+    rules: list[dict[str, Any]] | None = None
+    # live, scheduled, expired, exhausted or inactive (read-only).
+    state: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
