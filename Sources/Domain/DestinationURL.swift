@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The rules a redirect destination must pass before it is stored; `Location` headers are built
 /// only from stored URLs, so this is the one gate against header injection and odd schemes.
 ///
@@ -13,6 +15,10 @@ public enum DestinationURL {
     public static let pattern =
         #"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9][A-Za-z0-9.-]*(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?([/?#][A-Za-z0-9._~!$&'()*+,;=:@/?#%\[\]-]*)?$"#
 
+    /// Compiled once: an import validates thousands of URLs. Regex is not Sendable, so it is
+    /// only used under the lock.
+    private static let compiled = Mutex(try? Regex(pattern))
+
     /// Why `candidate` is not an acceptable destination, or nil when it is.
     public static func problem(with candidate: String) -> String? {
         if candidate.isEmpty { return "must not be empty" }
@@ -20,8 +26,7 @@ public enum DestinationURL {
         if TextRules.containsControlCharacter(candidate) || candidate.contains(" ") {
             return "must not contain control characters or spaces"
         }
-        // Compiled per call: Regex is not Sendable, and link writes are rare enough not to notice.
-        guard let regex = try? Regex(pattern), candidate.wholeMatch(of: regex) != nil else {
+        guard compiled.withLock({ regex in regex.map { candidate.wholeMatch(of: $0) != nil } ?? false }) else {
             return "must be an absolute http or https URL with a host, no user info, and only URL characters (percent-encode others)"
         }
         return nil

@@ -108,6 +108,15 @@ import Testing
             #expect(try #require(try unknown.jsonObject()["errors"] as? [[String: Any]]).first?["field"] as? String == "colour")
             let export = try await api.send(.get, "/api/v1/links/export", token: try await api.token(.linksRead), headers: [.accept: "text/html"])
             #expect(export.status == .notAcceptable)
+            // A header naming no field refuses the file even line by line: its column would be lost.
+            #expect(try await Self.importing(api, "null", query: "?atomic=false", csv: true).status == .unprocessableContent)
+            // Nothing importable at all is no success either.
+            #expect(try await Self.importing(api, "null", query: "?atomic=false").status == .unprocessableContent)
+            // The bulk paths are not links: their slugs are reserved, and their methods are their own.
+            let reserved = try await api.admin(.post, "/api/v1/links", json: #"{"slug":"export","url":"https://shop.example/"}"#)
+            #expect(reserved.status == .unprocessableContent)
+            #expect(try await api.admin(.delete, "/api/v1/links/export").headers[.allow] == "GET, HEAD")
+            #expect(try await api.admin(.get, "/api/v1/links/import").headers[.allow] == "POST")
         }
     }
 

@@ -56,6 +56,18 @@ import Testing
         }
     }
 
+    /// Before standard time a zone's offset had seconds (Amsterdam: +00:19:32), which RFC 3339
+    /// cannot write: those instants come back in UTC, and every timestamp stays RFC 3339.
+    @Test func localMeanTimeOffsetsAreWrittenInUTC() async throws {
+        try await TestService.run { api in
+            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+            let old = try await Self.stats(api, "from=1900-01-01&to=1900-01-03&tz=Europe/Amsterdam&interval=day")
+            let stamps = [old["from"] as? String, old["to"] as? String] + Self.series(old).map { Optional($0.start) }
+            let rfc3339 = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$/#
+            #expect(stamps.count == 4 && stamps.allSatisfy { ($0?.wholeMatch(of: rfc3339)) != nil }, "\(stamps)")
+        }
+    }
+
     @Test(arguments: [("Asia/Kolkata", "18:30", "+05:30"), ("Asia/Kathmandu", "18:15", "+05:45")])
     func halfAndQuarterHourZonesAreExact(_ zone: String, _ midnightUTC: String, _ offset: String) async throws {
         try await TestService.run { api in

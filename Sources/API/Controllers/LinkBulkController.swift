@@ -57,7 +57,10 @@ struct LinkBulkController<Links: LinkRepository> {
             throw Problem(status: .contentTooLarge, detail: "an import holds at most 10 MiB; split the file")
         }
         let text = String(decoding: body.readableBytesView, as: UTF8.self)
-        var (lines, errors) = isCSV ? LinkFile.csv(text) : LinkFile.ndjson(text)
+        let file = isCSV ? LinkFile.csv(text) : LinkFile.ndjson(text)
+        // A header that names no field of a link would drop that column's values from every line.
+        if !file.headerErrors.isEmpty { return refused(file.headerErrors) }
+        var (lines, errors) = (file.lines, file.errors)
         guard lines.count <= Self.maxLinks else {
             throw Problem(status: .contentTooLarge, detail: "an import holds at most \(Self.maxLinks) links; this one has \(lines.count)")
         }
@@ -83,7 +86,8 @@ struct LinkBulkController<Links: LinkRepository> {
         for (entry, outcome) in zip(drafts, outcomes) where outcome == .taken {
             errors.append(LinkFile.LineError(line: entry.line, field: "slug", message: "is taken; mode=upsert replaces existing links"))
         }
-        if atomic, !errors.isEmpty { return refused(errors) }
+        // Nothing written and something wrong: whatever `atomic` says, the import did not happen.
+        if atomic || outcomes.allSatisfy({ $0 == .taken }), !errors.isEmpty { return refused(errors) }
         errors.sort { ($0.line, $0.field ?? "") < ($1.line, $1.field ?? "") }
         let answer = ImportAnswer(
             created: outcomes.filter { $0 == .created }.count, replaced: outcomes.filter { $0 == .replaced }.count,

@@ -38,8 +38,15 @@ enum LinkFile {
         }
     }
 
+    struct Parsed {
+        var lines: [Line] = []
+        var errors: [LineError] = []
+        /// Problems with the file as a whole (a CSV header naming no field): nothing can be read.
+        var headerErrors: [LineError] = []
+    }
+
     /// One JSON object a line; blank lines are skipped.
-    static func ndjson(_ text: String) -> (lines: [Line], errors: [LineError]) {
+    static func ndjson(_ text: String) -> Parsed {
         var lines: [Line] = []
         var errors: [LineError] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -51,23 +58,24 @@ enum LinkFile {
             }
             lines.append(Line(number: index + 1, object: object))
         }
-        return (lines, errors)
+        return Parsed(lines: lines, errors: errors)
     }
 
     /// A header row of field names, then one link a record. An empty cell is an absent field.
-    static func csv(_ text: String) -> (lines: [Line], errors: [LineError]) {
+    static func csv(_ text: String) -> Parsed {
         let records: [CSVText.Record]
         do {
             records = try CSVText.records(text)
         } catch {
-            return ([], [LineError(line: error.line, field: nil, message: "a quoted cell is never closed")])
+            return Parsed(errors: [LineError(line: error.line, field: nil, message: "a quoted cell is never closed")])
         }
-        guard let header = records.first else { return ([], []) }
-        var errors: [LineError] = []
+        guard let header = records.first else { return Parsed() }
         let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces) }
-        for name in names where !columns.contains(name) {
-            errors.append(LineError(line: header.line, field: name, message: "is not a field of a link"))
+        let headerErrors = names.filter { !columns.contains($0) }.map {
+            LineError(line: header.line, field: $0, message: "is not a field of a link")
         }
+        guard headerErrors.isEmpty else { return Parsed(headerErrors: headerErrors) }
+        var errors: [LineError] = []
         var lines: [Line] = []
         for record in records.dropFirst() {
             guard record.cells.count == names.count else {
@@ -75,7 +83,7 @@ enum LinkFile {
                 continue
             }
             var object: [String: JSONValue] = [:]
-            for (name, raw) in zip(names, record.cells) where !raw.isEmpty && columns.contains(name) {
+            for (name, raw) in zip(names, record.cells) where !raw.isEmpty {
                 do {
                     object[name] = try value(of: CSVText.unguarded(raw), for: name)
                 } catch {
@@ -84,7 +92,7 @@ enum LinkFile {
             }
             lines.append(Line(number: record.line, object: object))
         }
-        return (lines, errors)
+        return Parsed(lines: lines, errors: errors)
     }
 
     private struct CellError: Error {

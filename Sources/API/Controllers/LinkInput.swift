@@ -6,6 +6,7 @@ enum LinkInput {
         "slug", "name", "url", "active", "redirect_status", "forward_query", "tags", "starts_at", "expires_at", "max_clicks",
         "expired_url", "destinations", "rules",
     ]
+    static let reservedSlugs: Set<String> = ["import", "export"]
     /// Present in what the API returns: accepted and ignored so a fetched link can be sent back as is.
     static let readOnlyFields: Set<String> = ["id", "click_count", "created_at", "updated_at", "state"]
 
@@ -32,6 +33,10 @@ enum LinkInput {
         problems += reader.problems
         if slug == nil, !problems.contains(where: { $0.field == "slug" }) {
             problems.append(FieldProblem(field: "slug", message: "is required"))
+        }
+        if pathSlug == nil, let slug, reservedSlugs.contains(slug) {
+            // /api/v1/links/import and /export are the bulk endpoints: such a link could never be read or changed.
+            problems.append(FieldProblem(field: "slug", message: "is reserved (\(reservedSlugs.sorted().joined(separator: ", ")))"))
         }
         if url == nil, !problems.contains(where: { $0.field == "url" }) {
             problems.append(FieldProblem(field: "url", message: "is required"))

@@ -37,12 +37,19 @@ final class RouteTable: Sendable {
         routes.withLock { $0 = table }
     }
 
-    /// The methods the path's route answers; nil when no route has this path.
+    /// The methods the path's route answers; nil when no route has this path. Where a constant
+    /// segment and a parameter both match (`links/export`, `links/{slug}`), the router takes the
+    /// constant, and so does this.
     func methods(forPath path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/")
         return routes.withLock { routes in
-            routes.first { Self.matches(segments, $0.segments) }?.methods
+            routes.filter { Self.matches(segments, $0.segments) }
+                .min { Self.parameterCount($0.segments) < Self.parameterCount($1.segments) }?.methods
         }
+    }
+
+    private static func parameterCount(_ pattern: [Substring]) -> Int {
+        pattern.filter { $0.hasPrefix("{") }.count
     }
 
     private static func matches(_ path: [Substring], _ pattern: [Substring]) -> Bool {

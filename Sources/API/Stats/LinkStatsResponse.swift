@@ -112,11 +112,18 @@ struct LinkStatsResponse: ResponseEncodable {
         }
     }
 
-    /// RFC 3339 with milliseconds and the zone's offset at that instant (`Z` for UTC).
+    /// RFC 3339 with milliseconds and the zone's offset at that instant (`Z` for UTC). An offset
+    /// with seconds (local mean time before a zone adopted standard time, e.g. +00:53:28) has no
+    /// RFC 3339 form: such an instant is written in UTC, which names it exactly.
     static func zonedFormat(_ zone: TimeZone) -> (Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = zone
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return { formatter.string(from: $0) }
+        let utc = ISO8601DateFormatter()
+        utc.timeZone = TimeZone(identifier: "UTC")
+        utc.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return { date in
+            zone.secondsFromGMT(for: date) % 60 == 0 ? formatter.string(from: date) : utc.string(from: date)
+        }
     }
 }
