@@ -47,12 +47,16 @@ struct ClickIntake: Sendable {
     /// What a hit on `link` gets: the click to record and the URL to send the visitor to; nil
     /// when the link is not live (not started, expired, or out of clicks), and nothing is recorded.
     /// The GA decision itself is the writer's: it needs the stored consent, read in the transaction.
-    func admit(_ hit: Hit, to link: Link, facts: RoutingFacts, at date: Date, visitor: GAVisitor?) -> Admission? {
+    /// - Parameter facts: read only for a link with rules, so a plain link's redirect never looks at them.
+    func admit(_ hit: Hit, to link: Link, facts: () -> RoutingFacts, at date: Date, visitor: GAVisitor?) -> Admission? {
         guard link.state(at: date, clicksUsed: writer.allowance.spent(link)) == .live else { return nil }
         var click = ClickRecord(
             linkID: link.id, linkSlug: link.slug, occurredAt: date, verdict: classifier.classify(hit), visitor: forwardsToGA ? visitor : nil)
         if click.verdict.counted, !writer.allowance.take(link) { return nil }
-        let choice = link.routing.choose(for: facts, defaultURL: link.url) { Int.random(in: 0..<$0) }
+        let choice =
+            link.routing.rules.isEmpty && link.routing.destinations.isEmpty
+            ? RouteChoice(url: link.url, rule: nil, destination: nil)
+            : link.routing.choose(for: link.routing.rules.isEmpty ? .none : facts(), defaultURL: link.url) { Int.random(in: 0..<$0) }
         click.rule = choice.rule
         click.destination = choice.destination
         return Admission(link: link, click: click, url: choice.url)

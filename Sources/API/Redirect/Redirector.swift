@@ -56,9 +56,11 @@ struct Redirector: Sendable {
             leadSource: request.uri.query.map { LeadSource(query: Substring($0), customTags: customTags) } ?? LeadSource(),
             siteHosts: siteHosts ?? SiteHosts(requestHost: requestHost(request, peerAddress: peerAddress)))
         // The user agent and language decide a rule here and are forgotten; only the index is kept.
-        let facts = RoutingFacts(
-            userAgent: hit.userAgent, acceptLanguage: request.headers[.acceptLanguage],
-            query: request.uri.query.map { LeadSource.decode(query: Substring($0)) } ?? [])
+        let facts = {
+            RoutingFacts(
+                userAgent: hit.userAgent, acceptLanguage: request.headers[.acceptLanguage],
+                query: request.uri.query.map { LeadSource.decode(query: Substring($0)) } ?? [])
+        }
         guard let admission = intake.admit(hit, to: link, facts: facts, at: Date(), visitor: visitorCookies?.visitor(of: request)) else {
             return nil
         }

@@ -6,12 +6,15 @@ public enum DeviceClass: String, Sendable, CaseIterable, Codable {
     /// the request tells them apart. Every other phone or tablet is `mobile`, everything else `desktop`.
     public static func classes(ofUserAgent userAgent: String) -> Set<DeviceClass> {
         var classes: Set<DeviceClass> = []
-        if userAgent.contains("iPhone") || userAgent.contains("iPad") || userAgent.contains("iPod") {
+        // Byte searches: a redirect decides this per hit, and String's Unicode-aware search costs more.
+        let bytes = userAgent.utf8
+        func has(_ marker: String) -> Bool { bytes.firstRange(of: marker.utf8) != nil }
+        if has("iPhone") || has("iPad") || has("iPod") {
             classes.insert(.ios)
-        } else if userAgent.contains("Android") {
+        } else if has("Android") {
             classes.insert(.android)
         }
-        let mobile = !classes.isEmpty || mobileMarkers.contains { userAgent.contains($0) }
+        let mobile = !classes.isEmpty || mobileMarkers.contains(where: has)
         classes.insert(mobile ? .mobile : .desktop)
         return classes
     }

@@ -120,6 +120,15 @@ public struct RoutingFacts: Sendable {
     public var language: String?
     public var query: [(name: String, value: String)]
 
+    /// Nothing known: only rules without conditions match (used when a link has no rules).
+    public static let none = RoutingFacts(devices: [], language: nil, query: [])
+
+    private init(devices: Set<DeviceClass>, language: String?, query: [(name: String, value: String)]) {
+        self.devices = devices
+        self.language = language
+        self.query = query
+    }
+
     public init(userAgent: String?, acceptLanguage: String?, query: [(name: String, value: String)]) {
         devices = DeviceClass.classes(ofUserAgent: userAgent ?? "")
         language = acceptLanguage.flatMap(AcceptLanguage.mostPreferredPrimarySubtag)

@@ -70,7 +70,7 @@ struct ClickMethods {
             isHead: false, isPrefetch: false, userAgent: userAgent, referer: referer, leadSource: leadSource,
             siteHosts: siteHosts ?? SiteHosts(requestHost: siteHost ?? ""))
         let facts = RoutingFacts(userAgent: userAgent, acceptLanguage: acceptLanguage, query: query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        guard let admission = intake.admit(hit, to: link, facts: facts, at: occurredAt, visitor: visitor) else {
+        guard let admission = intake.admit(hit, to: link, facts: { facts }, at: occurredAt, visitor: visitor) else {
             throw RPCError.linkNotLive(slug, state: link.state(at: occurredAt, clicksUsed: intake.clicksSpent(link)))
         }
         let click = admission.click
