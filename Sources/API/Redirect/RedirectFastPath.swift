@@ -89,9 +89,10 @@ final class RedirectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let started = ContinuousClock.now
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
         // A link that is not live is rare: the router answers it, with the same rules.
-        guard var (response, admission) = redirector.redirect(request, to: link, peerAddress: { context.channel.remoteAddress?.ipAddress }),
+        guard let (answer, admission) = redirector.redirect(request, to: link, peerAddress: { context.channel.remoteAddress?.ipAddress }),
             redirector.tryRecord(admission)
         else { return false }
+        var response = answer
         response.headerFields[.contentLength] = "0"
         response.headerFields[.date] = date.now()
         response.headerFields[.server] = serverName
