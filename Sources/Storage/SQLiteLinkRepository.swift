@@ -89,8 +89,8 @@ package struct SQLiteLinkRepository: LinkRepository {
         while try await database.writer.write({ db in
             try db.execute(
                 sql: "DELETE FROM click WHERE id IN (SELECT id FROM click WHERE link_id = ? LIMIT ?)",
-                arguments: [id, Self.clickDeletionBatch])
-            return db.changesCount == Self.clickDeletionBatch
+                arguments: [id, LinkDeletion.clickBatch])
+            return db.changesCount == LinkDeletion.clickBatch
         }) {}
         // Clicks that arrived meanwhile and the aggregates go with the link, by cascade.
         return try await database.writer.write { db in
@@ -127,9 +127,6 @@ package struct SQLiteLinkRepository: LinkRepository {
             return refused.outcomes
         }
     }
-
-    /// Rows per transaction when a link's clicks are deleted: a few milliseconds of writing each.
-    package static let clickDeletionBatch = 5_000
 
     /// Runs a write, turning the unique index's refusal into the domain's "slug taken".
     private static func refusingTakenSlug(_ slug: String, _ write: () throws -> Void) throws {

@@ -36,7 +36,7 @@ import Testing
         let links = SQLiteLinkRepository(database: database)
         let doomed = try await links.create(try draft("doomed"))
         let kept = try await links.create(try draft("kept"))
-        let total = SQLiteLinkRepository.clickDeletionBatch * 2 + 123
+        let total = LinkDeletion.clickBatch * 2 + 123
         try await database.writer.write { db in
             for (link, count) in [(doomed.id, total), (kept.id, 10)] {
                 try db.execute(
@@ -55,7 +55,7 @@ import Testing
         let perTransaction = observer.counts.withLock { $0 }
         #expect(perTransaction.reduce(0, +) == total)
         #expect(perTransaction.count >= 3)
-        #expect(perTransaction.allSatisfy { $0 <= SQLiteLinkRepository.clickDeletionBatch })
+        #expect(perTransaction.allSatisfy { $0 <= LinkDeletion.clickBatch })
         let left = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click") }
         #expect(left == 10)
         #expect(try await links.find(slug: "doomed") == nil)

@@ -137,7 +137,7 @@ package struct PostgreSQLLinkRepository: LinkRepository {
         guard let id = try await database.withConnection({ connection in
             try await connection.rows("SELECT id FROM link WHERE slug = \(slug)", logger: logger) { try $0["id"].decode(Int64.self) }.first
         }) else { return false }
-        let batch = SQLiteLinkRepository.clickDeletionBatch
+        let batch = LinkDeletion.clickBatch
         while try await database.withConnection({ connection in
             try await connection.integer(
                 """
