@@ -31,18 +31,18 @@ import Testing
         try await api.admin(.get, "/api/v1/stats/links/\(slug)").jsonObject()
     }
 
-    /// Three seconds rather than one: the test must see the link before its start even when the
-    /// suite runs on a loaded machine.
+    /// Six seconds rather than one: the test must see the link before its start even when the
+    /// whole suite runs beside it on two loaded cores.
     @Test func aLinkScheduledSecondsAheadGoesLiveAndRecordsNothingBefore() async throws {
         let database = try await TestDatabase.make()
         try await TestService.run(configuration: Self.onSite, database: database) { api in
-            let start = Timestamp.format(Date().addingTimeInterval(3))
+            let start = Timestamp.format(Date().addingTimeInterval(6))
             let created = try await api.createLink(
                 #"{"slug":"soon","url":"https://shop.example/sale","starts_at":"\#(start)","expired_url":"https://shop.example/coming"}"#)
             #expect(created["state"] as? String == "scheduled" && created["starts_at"] as? String == start)
             let early = try await Self.visit(api, "/go/soon")
             #expect(early.status == .found && early.headers[.location] == "https://shop.example/coming")
-            try await eventually(within: .seconds(10)) {
+            try await eventually(within: .seconds(20)) {
                 try await Self.visit(api, "/go/soon").headers[.location] == "https://shop.example/sale"
             }
             #expect(try await Self.link(api, "soon")["state"] as? String == "live")

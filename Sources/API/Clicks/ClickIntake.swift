@@ -44,27 +44,25 @@ struct ClickIntake: Sendable {
         return outcome
     }
 
-    /// What a hit on `link` gets: the click to record and the URL to send the visitor to; nil
-    /// when the link is not live (not started, expired, or out of clicks), and nothing is recorded.
-    /// The GA decision itself is the writer's: it needs the stored consent, read in the transaction.
+    /// What a hit on `link` gets: the click to record and the URL to send the visitor to, or
+    /// the link's state when it is not live (not started, expired, out of clicks): then nothing
+    /// is recorded. The GA decision itself is the writer's: it needs the stored consent, read in
+    /// the transaction.
     /// - Parameter facts: read only for a link with rules, so a plain link's redirect never looks at them.
-    func admit(_ hit: Hit, to link: Link, facts: () -> RoutingFacts, at date: Date, visitor: GAVisitor?) -> Admission? {
-        guard link.state(at: date, clicksUsed: writer.allowance.spent(link)) == .live else { return nil }
+    func admit(_ hit: Hit, to link: Link, facts: () -> RoutingFacts, at date: Date, visitor: GAVisitor?) -> Result<Admission, NotLive> {
+        let state = link.state(at: date, clicksUsed: writer.allowance.spent(link))
+        guard state == .live else { return .failure(NotLive(state: state)) }
         var click = ClickRecord(
             linkID: link.id, linkSlug: link.slug, occurredAt: date, verdict: classifier.classify(hit), visitor: forwardsToGA ? visitor : nil)
-        if click.verdict.counted, !writer.allowance.take(link) { return nil }
-        let choice =
-            link.routing.rules.isEmpty && link.routing.destinations.isEmpty
-            ? RouteChoice(url: link.url, rule: nil, destination: nil)
-            : link.routing.choose(for: link.routing.rules.isEmpty ? .none : facts(), defaultURL: link.url) { Int.random(in: 0..<$0) }
+        if click.verdict.counted, !writer.allowance.take(link) { return .failure(NotLive(state: .exhausted)) }
+        let choice = link.routing.choose(for: facts(), defaultURL: link.url) { Int.random(in: 0..<$0) }
         click.rule = choice.rule
         click.destination = choice.destination
-        return Admission(link: link, click: click, url: choice.url)
+        return .success(Admission(link: link, click: click, url: choice.url))
     }
 
-    /// Counted clicks spent on `link`, as this instance knows them.
-    func clicksSpent(_ link: Link) -> Int64 {
-        writer.allowance.spent(link)
+    struct NotLive: Error {
+        var state: LinkState
     }
 
     /// A counted click that will not be recorded returns what it spent of `max_clicks`.

@@ -19,13 +19,21 @@ struct LinkBulkController<Links: LinkRepository> {
     }
 
     struct ImportAnswer: Encodable {
-        var created = 0
-        var replaced = 0
-        var failed = 0
-        var errors: [LinkFile.LineError] = []
+        var created: Int
+        var replaced: Int
+        /// Lines not written.
+        var failed: Int
+        var errors: [LinkFile.LineError]
+
+        init(created: Int = 0, replaced: Int = 0, errors: [LinkFile.LineError]) {
+            self.created = created
+            self.replaced = replaced
+            self.errors = errors.sorted { ($0.line, $0.field ?? "") < ($1.line, $1.field ?? "") }
+            failed = Set(errors.map(\.line)).count
+        }
     }
 
-    /// The 422 of an all-or-nothing import: problem details with the answer's members, so a
+    /// The 422 of an import that wrote nothing: problem details with the answer's members, so a
     /// client reads either.
     struct RefusedImport: Encodable {
         var type = Problem.typePrefix + "validation"
@@ -36,6 +44,11 @@ struct LinkBulkController<Links: LinkRepository> {
         var replaced: Int
         var failed: Int
         var errors: [LinkFile.LineError]
+
+        init(_ answer: ImportAnswer) {
+            detail = "\(answer.failed) of the lines cannot be imported, so nothing was written (atomic=false writes the others)"
+            (created, replaced, failed, errors) = (answer.created, answer.replaced, answer.failed, answer.errors)
+        }
     }
 
     @Sendable func importLinks(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -59,8 +72,9 @@ struct LinkBulkController<Links: LinkRepository> {
         let text = String(decoding: body.readableBytesView, as: UTF8.self)
         let file = isCSV ? LinkFile.csv(text) : LinkFile.ndjson(text)
         // A header that names no field of a link would drop that column's values from every line.
-        if !file.headerErrors.isEmpty { return refused(file.headerErrors) }
-        var (lines, errors) = (file.lines, file.errors)
+        if !file.headerErrors.isEmpty { return try refused(file.headerErrors) }
+        let lines = file.lines
+        var errors = file.errors
         guard lines.count <= Self.maxLinks else {
             throw Problem(status: .contentTooLarge, detail: "an import holds at most \(Self.maxLinks) links; this one has \(lines.count)")
         }
@@ -80,36 +94,26 @@ struct LinkBulkController<Links: LinkRepository> {
                 errors += error.problems.map { LinkFile.LineError(line: line.number, field: $0.field, message: $0.message) }
             }
         }
-        if atomic, !errors.isEmpty { return refused(errors) }
+        if atomic, !errors.isEmpty { return try refused(errors) }
 
         let outcomes = try await links.importLinks(drafts.map(\.draft), replacing: replacing, allOrNothing: atomic)
         for (entry, outcome) in zip(drafts, outcomes) where outcome == .taken {
             errors.append(LinkFile.LineError(line: entry.line, field: "slug", message: "is taken; mode=upsert replaces existing links"))
         }
         // Nothing written and something wrong: whatever `atomic` says, the import did not happen.
-        if atomic || outcomes.allSatisfy({ $0 == .taken }), !errors.isEmpty { return refused(errors) }
-        errors.sort { ($0.line, $0.field ?? "") < ($1.line, $1.field ?? "") }
+        if atomic || outcomes.allSatisfy({ $0 == .taken }), !errors.isEmpty { return try refused(errors) }
         let answer = ImportAnswer(
-            created: outcomes.filter { $0 == .created }.count, replaced: outcomes.filter { $0 == .replaced }.count,
-            failed: Set(errors.map(\.line)).count, errors: errors)
+            created: outcomes.filter { $0 == .created }.count, replaced: outcomes.filter { $0 == .replaced }.count, errors: errors)
         return try json(answer, status: .ok, contentType: "application/json")
     }
 
-    private func refused(_ errors: [LinkFile.LineError]) -> Response {
-        let sorted = errors.sorted { ($0.line, $0.field ?? "") < ($1.line, $1.field ?? "") }
-        let failed = Set(sorted.map(\.line)).count
-        let answer = RefusedImport(
-            detail: "\(failed) of the lines cannot be imported, so nothing was written (atomic=false writes the others)",
-            created: 0, replaced: 0, failed: failed, errors: sorted)
-        return (try? json(answer, status: .unprocessableContent, contentType: "application/problem+json"))
-            ?? Response(status: .unprocessableContent)
+    private func refused(_ errors: [LinkFile.LineError]) throws -> Response {
+        try json(RefusedImport(ImportAnswer(errors: errors)), status: .unprocessableContent, contentType: "application/problem+json")
     }
 
     private func json(_ value: some Encodable, status: HTTPResponse.Status, contentType: String) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
-            status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        let body = try ClickExportRows.makeEncoder().encode(value)
+        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// Every link, oldest first, streamed a page at a time.

@@ -23,19 +23,9 @@ enum LinkFile {
 
     struct LineError: Encodable, Equatable {
         var line: Int
-        var field: String?
+        /// Null when the whole line is unreadable.
+        @NullWhenAbsent var field: String?
         var message: String
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(line, forKey: .line)
-            try container.encode(field, forKey: .field)
-            try container.encode(message, forKey: .message)
-        }
-
-        private enum CodingKeys: String, CodingKey {
-            case line, field, message
-        }
     }
 
     struct Parsed {
@@ -121,17 +111,20 @@ enum LinkFile {
         return .string(cell)
     }
 
-    /// A link as one CSV record under `columns`.
+    /// A link as one CSV record under `columns`: its JSON members written as the import reads them.
     static func csvRecord(_ link: LinkResponse, encoder: JSONEncoder) throws -> String {
-        func json(_ value: JSONValue) throws -> String {
-            value == .null ? "" : String(decoding: try encoder.encode(value), as: UTF8.self)
+        guard case .object(let members) = try JSONDecoder().decode(JSONValue.self, from: encoder.encode(link)) else { return "\r\n" }
+        let cells = try columns.map { name throws -> String in
+            switch members[name] ?? .null {
+            case .null: return ""
+            case .bool(let flag): return String(flag)
+            case .number(let number): return String(Int64(number))
+            case .string(let text): return text
+            case .array(let tags) where name == "tags":
+                return tags.compactMap { if case .string(let tag) = $0 { tag } else { nil } }.joined(separator: String(tagSeparator))
+            case let value: return String(decoding: try encoder.encode(value), as: UTF8.self)
+            }
         }
-        let cells: [String] = [
-            link.slug, link.name, link.url, String(link.active), String(link.redirect_status), String(link.forward_query),
-            link.tags.joined(separator: String(tagSeparator)), link.starts_at ?? "", link.expires_at ?? "", link.max_clicks.map(String.init) ?? "",
-            link.expired_url ?? "", try json(link.destinations), try json(link.rules), String(link.id), String(link.click_count), link.created_at,
-            link.updated_at, link.state,
-        ]
         return cells.map(CSVText.cell).joined(separator: ",") + "\r\n"
     }
 }

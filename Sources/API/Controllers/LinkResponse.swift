@@ -15,10 +15,10 @@ struct LinkResponse: ResponseEncodable {
     var click_count: Int64
     var created_at: String
     var updated_at: String
-    var starts_at: String?
-    var expires_at: String?
-    var max_clicks: Int64?
-    var expired_url: String?
+    @NullWhenAbsent var starts_at: String?
+    @NullWhenAbsent var expires_at: String?
+    @NullWhenAbsent var max_clicks: Int64?
+    @NullWhenAbsent var expired_url: String?
     var destinations: JSONValue
     var rules: JSONValue
     var state: String
@@ -43,34 +43,6 @@ struct LinkResponse: ResponseEncodable {
         destinations = LinkRoutingJSON.destinations(link.routing.destinations)
         rules = LinkRoutingJSON.rules(link.routing.rules)
         state = link.state(at: now).rawValue
-    }
-
-    /// Unset optional fields are written as `null`, as the contract shows them.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(slug, forKey: .slug)
-        try container.encode(name, forKey: .name)
-        try container.encode(url, forKey: .url)
-        try container.encode(active, forKey: .active)
-        try container.encode(redirect_status, forKey: .redirect_status)
-        try container.encode(forward_query, forKey: .forward_query)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(click_count, forKey: .click_count)
-        try container.encode(created_at, forKey: .created_at)
-        try container.encode(updated_at, forKey: .updated_at)
-        try container.encode(starts_at, forKey: .starts_at)
-        try container.encode(expires_at, forKey: .expires_at)
-        try container.encode(max_clicks, forKey: .max_clicks)
-        try container.encode(expired_url, forKey: .expired_url)
-        try container.encode(destinations, forKey: .destinations)
-        try container.encode(rules, forKey: .rules)
-        try container.encode(state, forKey: .state)
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case id, slug, name, url, active, redirect_status, forward_query, tags, click_count, created_at, updated_at, starts_at, expires_at
-        case max_clicks, expired_url, destinations, rules, state
     }
 }
 

@@ -61,9 +61,8 @@ struct Redirector: Sendable {
                 userAgent: hit.userAgent, acceptLanguage: request.headers[.acceptLanguage],
                 query: request.uri.query.map { LeadSource.decode(query: Substring($0)) } ?? [])
         }
-        guard let admission = intake.admit(hit, to: link, facts: facts, at: Date(), visitor: visitorCookies?.visitor(of: request)) else {
-            return nil
-        }
+        guard case .success(let admission) = intake.admit(hit, to: link, facts: facts, at: Date(), visitor: visitorCookies?.visitor(of: request))
+        else { return nil }
         var headers = Self.commonHeaders
         headers[.location] = RedirectLocation.build(
             destination: admission.url, forwardedQuery: link.forwardQuery ? request.uri.query : nil)

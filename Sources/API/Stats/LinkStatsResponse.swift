@@ -25,21 +25,9 @@ struct LinkStatsResponse: ResponseEncodable {
 
     struct Source: Encodable {
         var utm_source: String
-        var utm_medium: String?
-        var utm_campaign: String?
+        @NullWhenAbsent var utm_medium: String?
+        @NullWhenAbsent var utm_campaign: String?
         var counted: Int
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(utm_source, forKey: .utm_source)
-            try container.encode(utm_medium, forKey: .utm_medium)
-            try container.encode(utm_campaign, forKey: .utm_campaign)
-            try container.encode(counted, forKey: .counted)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case utm_source, utm_medium, utm_campaign, counted
-        }
     }
 
     var slug: String

@@ -17,20 +17,7 @@ struct OutboxStatsController {
         var failed: Int
         var dead: Int
         /// When the longest-waiting event happened; `null` (not absent) when none waits.
-        var oldest_queued_at: String?
-
-        enum CodingKeys: String, CodingKey {
-            case queued, sent, failed, dead, oldest_queued_at
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(queued, forKey: .queued)
-            try container.encode(sent, forKey: .sent)
-            try container.encode(failed, forKey: .failed)
-            try container.encode(dead, forKey: .dead)
-            try container.encode(oldest_queued_at, forKey: .oldest_queued_at)
-        }
+        @NullWhenAbsent var oldest_queued_at: String?
     }
 
     @Sendable func counts(_ request: Request, context: AuthenticatedContext) async throws -> Counts {

@@ -18,10 +18,14 @@ public struct LinkRouting: Sendable, Equatable {
         self.rules = rules
     }
 
-    /// The URL a hit goes to, with the rule or destination index that chose it.
-    public func choose(for visitor: RoutingFacts, defaultURL: String, random: (Int) -> Int) -> RouteChoice {
-        if let index = rules.firstIndex(where: { $0.matches(visitor) }) {
-            return RouteChoice(url: rules[index].url, rule: index, destination: nil)
+    /// The URL a hit goes to, with the rule or destination index that chose it. `visitor` is
+    /// evaluated only when there are rules: a plain link's redirect never reads the request for them.
+    public func choose(for visitor: @autoclosure () -> RoutingFacts, defaultURL: String, random: (Int) -> Int) -> RouteChoice {
+        if !rules.isEmpty {
+            let facts = visitor()
+            if let index = rules.firstIndex(where: { $0.matches(facts) }) {
+                return RouteChoice(url: rules[index].url, rule: index, destination: nil)
+            }
         }
         guard !destinations.isEmpty else { return RouteChoice(url: defaultURL, rule: nil, destination: nil) }
         var ticket = random(destinations.reduce(0) { $0 + $1.weight })
@@ -119,15 +123,6 @@ public struct RoutingFacts: Sendable {
     public var devices: Set<DeviceClass>
     public var language: String?
     public var query: [(name: String, value: String)]
-
-    /// Nothing known: only rules without conditions match (used when a link has no rules).
-    public static let none = RoutingFacts(devices: [], language: nil, query: [])
-
-    private init(devices: Set<DeviceClass>, language: String?, query: [(name: String, value: String)]) {
-        self.devices = devices
-        self.language = language
-        self.query = query
-    }
 
     public init(userAgent: String?, acceptLanguage: String?, query: [(name: String, value: String)]) {
         devices = DeviceClass.classes(ofUserAgent: userAgent ?? "")

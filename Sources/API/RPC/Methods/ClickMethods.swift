@@ -31,23 +31,8 @@ struct ClickMethods {
         var ga_status: String
         /// Where the visitor goes: the matching rule's URL, a weighted destination or the link's `url`.
         var url: String
-        var rule: Int?
-        var destination: Int?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(counted, forKey: .counted)
-            try container.encode(reason, forKey: .reason)
-            try container.encode(ga_status, forKey: .ga_status)
-            try container.encode(url, forKey: .url)
-            try container.encode(rule, forKey: .rule)
-            try container.encode(destination, forKey: .destination)
-        }
-
-        private enum CodingKeys: String, CodingKey {
-            case id, counted, reason, ga_status, url, rule, destination
-        }
+        @NullWhenAbsent var rule: Int?
+        @NullWhenAbsent var destination: Int?
     }
 
     @Sendable func ingest(_ params: RPCParams) async throws -> any Encodable & Sendable {
@@ -70,8 +55,10 @@ struct ClickMethods {
             isHead: false, isPrefetch: false, userAgent: userAgent, referer: referer, leadSource: leadSource,
             siteHosts: siteHosts ?? SiteHosts(requestHost: siteHost ?? ""))
         let facts = RoutingFacts(userAgent: userAgent, acceptLanguage: acceptLanguage, query: query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        guard let admission = intake.admit(hit, to: link, facts: { facts }, at: occurredAt, visitor: visitor) else {
-            throw RPCError.linkNotLive(slug, state: link.state(at: occurredAt, clicksUsed: intake.clicksSpent(link)))
+        let admission: ClickIntake.Admission
+        switch intake.admit(hit, to: link, facts: { facts }, at: occurredAt, visitor: visitor) {
+        case .success(let admitted): admission = admitted
+        case .failure(let notLive): throw RPCError.linkNotLive(slug, state: notLive.state)
         }
         let click = admission.click
         switch await intake.recordConfirmed(admission) {
