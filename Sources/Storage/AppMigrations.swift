@@ -212,6 +212,39 @@ enum AppMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8-coarser-aggregates") { db in
+            // Hours and weeks beside days: the links table sums the coarsest that fits its range
+            // (Rollup). site_bucket is click_bucket over all links, for the overview.
+            for (table, column) in [("click_hour", "hour_start"), ("click_week", "week_start")] {
+                try db.execute(sql: """
+                    CREATE TABLE \(table) (
+                        link_id INTEGER NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+                        \(column) INTEGER NOT NULL,
+                        counted INTEGER NOT NULL,
+                        hits INTEGER NOT NULL,
+                        PRIMARY KEY (link_id, \(column))
+                    ) WITHOUT ROWID;
+                    CREATE INDEX \(table)_on_time ON \(table) (\(column), link_id, counted, hits);
+                    """)
+            }
+            try db.execute(sql: """
+                INSERT INTO click_hour (link_id, hour_start, counted, hits)
+                    SELECT link_id, bucket_start - (bucket_start % 3600000),
+                        SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END), SUM(hits)
+                    FROM click_bucket GROUP BY 1, 2;
+                INSERT INTO click_week (link_id, week_start, counted, hits)
+                    SELECT link_id, day_start - (day_start % 604800000), SUM(counted), SUM(hits) FROM click_day GROUP BY 1, 2;
+                CREATE TABLE site_bucket (
+                    bucket_start INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    referer_class TEXT NOT NULL,
+                    hits INTEGER NOT NULL,
+                    PRIMARY KEY (bucket_start, reason, referer_class)
+                ) WITHOUT ROWID;
+                INSERT INTO site_bucket (bucket_start, reason, referer_class, hits)
+                    SELECT bucket_start, reason, referer_class, SUM(hits) FROM click_bucket GROUP BY 1, 2, 3;
+                """)
+        }
         return migrator
     }
 }

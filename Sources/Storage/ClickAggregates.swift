@@ -9,7 +9,8 @@ import PostgresNIO
 struct ClickAggregates {
     private var counters: [Int64: Int] = [:]
     private var buckets: [BucketKey: Int] = [:]
-    private var days: [DayKey: Totals] = [:]
+    private var rollups: [RollupKey: Totals] = [:]
+    private var site: [SiteKey: Int] = [:]
     private var referers: [RefererKey: Int] = [:]
     private var sources: [SourceKey: Int] = [:]
     private var routes: [RouteKey: Totals] = [:]
@@ -18,9 +19,11 @@ struct ClickAggregates {
         let verdict = click.verdict
         let millis = click.occurredAt.epochMillis
         let quarter = AggregateBucket.quarterHourStart(of: millis)
-        let day = AggregateBucket.dayStart(of: millis)
         buckets[BucketKey(linkID: click.linkID, start: quarter, reason: verdict.reason.rawValue, refererClass: verdict.refererClass.rawValue), default: 0] += 1
-        days[DayKey(linkID: click.linkID, start: day), default: Totals()].add(counted: verdict.counted)
+        site[SiteKey(start: quarter, reason: verdict.reason.rawValue, refererClass: verdict.refererClass.rawValue), default: 0] += 1
+        for rollup in Rollup.allCases {
+            rollups[RollupKey(rollup: rollup, linkID: click.linkID, start: rollup.start(of: millis)), default: Totals()].add(counted: verdict.counted)
+        }
         if let rule = click.rule {
             routes[RouteKey(linkID: click.linkID, start: quarter, kind: .rule, index: rule), default: Totals()].add(counted: verdict.counted)
         }
@@ -52,12 +55,21 @@ struct ClickAggregates {
         for (key, hits) in buckets {
             try addToBucket.execute(arguments: [key.linkID, key.start, key.reason, key.refererClass, hits])
         }
-        let addToDay = try db.cachedStatement(sql: """
-            INSERT INTO click_day (link_id, day_start, counted, hits) VALUES (?, ?, ?, ?)
-            ON CONFLICT (link_id, day_start) DO UPDATE SET counted = counted + excluded.counted, hits = hits + excluded.hits
+        for rollup in Rollup.allCases {
+            let addToRollup = try db.cachedStatement(sql: """
+                INSERT INTO \(rollup.table) (link_id, \(rollup.startColumn), counted, hits) VALUES (?, ?, ?, ?)
+                ON CONFLICT (link_id, \(rollup.startColumn)) DO UPDATE SET counted = counted + excluded.counted, hits = hits + excluded.hits
+                """)
+            for (key, totals) in rollups where key.rollup == rollup {
+                try addToRollup.execute(arguments: [key.linkID, key.start, totals.counted, totals.hits])
+            }
+        }
+        let addToSite = try db.cachedStatement(sql: """
+            INSERT INTO site_bucket (bucket_start, reason, referer_class, hits) VALUES (?, ?, ?, ?)
+            ON CONFLICT (bucket_start, reason, referer_class) DO UPDATE SET hits = hits + excluded.hits
             """)
-        for (key, totals) in days {
-            try addToDay.execute(arguments: [key.linkID, key.start, totals.counted, totals.hits])
+        for (key, hits) in site {
+            try addToSite.execute(arguments: [key.start, key.reason, key.refererClass, hits])
         }
         let addToReferer = try db.cachedStatement(sql: """
             INSERT INTO click_referer_bucket (link_id, bucket_start, path, counted) VALUES (?, ?, ?, ?)
@@ -100,9 +112,17 @@ struct ClickAggregates {
         var refererClass: String
     }
 
-    private struct DayKey: Hashable {
+    private struct RollupKey: Hashable {
+        var rollup: Rollup
         var linkID: Int64
         var start: Int64
+    }
+
+    /// All links together, for the overview's series and totals.
+    private struct SiteKey: Hashable {
+        var start: Int64
+        var reason: String
+        var refererClass: String
     }
 
     private struct RefererKey: Hashable {
@@ -151,12 +171,19 @@ extension ClickAggregates {
                 .map { Bucket(link_id: $0.key.linkID, bucket_start: $0.key.start, reason: $0.key.reason, referer_class: $0.key.refererClass, hits: $0.value) },
             into: "click_bucket", columns: "link_id BIGINT, bucket_start BIGINT, reason TEXT, referer_class TEXT, hits BIGINT",
             key: "link_id, bucket_start, reason, referer_class", add: ["hits"], connection, logger: logger)
-        struct Day: Encodable { var link_id: Int64; var day_start: Int64; var counted: Int; var hits: Int }
+        for rollup in Rollup.allCases {
+            try await upsert(
+                rollups.filter { $0.key.rollup == rollup }.sorted { ($0.key.linkID, $0.key.start) < ($1.key.linkID, $1.key.start) }
+                    .map { RollupRow(rollup: rollup, linkID: $0.key.linkID, start: $0.key.start, counted: $0.value.counted, hits: $0.value.hits) },
+                into: rollup.table, columns: "link_id BIGINT, \(rollup.startColumn) BIGINT, counted BIGINT, hits BIGINT",
+                key: "link_id, \(rollup.startColumn)", add: ["counted", "hits"], connection, logger: logger)
+        }
+        struct SiteRow: Encodable { var bucket_start: Int64; var reason: String; var referer_class: String; var hits: Int }
         try await upsert(
-            days.sorted { ($0.key.linkID, $0.key.start) < ($1.key.linkID, $1.key.start) }
-                .map { Day(link_id: $0.key.linkID, day_start: $0.key.start, counted: $0.value.counted, hits: $0.value.hits) },
-            into: "click_day", columns: "link_id BIGINT, day_start BIGINT, counted BIGINT, hits BIGINT",
-            key: "link_id, day_start", add: ["counted", "hits"], connection, logger: logger)
+            site.sorted { ($0.key.start, $0.key.reason, $0.key.refererClass) < ($1.key.start, $1.key.reason, $1.key.refererClass) }
+                .map { SiteRow(bucket_start: $0.key.start, reason: $0.key.reason, referer_class: $0.key.refererClass, hits: $0.value) },
+            into: "site_bucket", columns: "bucket_start BIGINT, reason TEXT, referer_class TEXT, hits BIGINT",
+            key: "bucket_start, reason, referer_class", add: ["hits"], connection, logger: logger)
         struct RefererRow: Encodable { var link_id: Int64; var bucket_start: Int64; var path: String; var counted: Int }
         try await upsert(
             referers.sorted { ($0.key.linkID, $0.key.start, $0.key.path) < ($1.key.linkID, $1.key.start, $1.key.path) }
@@ -203,5 +230,30 @@ extension ClickAggregates {
             ORDER BY position
             ON CONFLICT (\(unescaped: key)) DO UPDATE SET \(unescaped: sums)
             """, logger: logger)
+    }
+
+    /// A rollup row as `json_to_recordset` reads it: the start under the rollup's column name.
+    private struct RollupRow: Encodable {
+        var rollup: Rollup
+        var linkID: Int64
+        var start: Int64
+        var counted: Int
+        var hits: Int
+
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.init(stringValue) }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(linkID, forKey: Key("link_id"))
+            try container.encode(start, forKey: Key(rollup.startColumn))
+            try container.encode(counted, forKey: Key("counted"))
+            try container.encode(hits, forKey: Key("hits"))
+        }
     }
 }

@@ -3,4 +3,15 @@
 package enum LinkDeletion {
     /// Rows per transaction: a few milliseconds of writing each.
     package static let clickBatch = 5_000
+
+    /// Takes the link's hits out of the all-links buckets, in the transaction that deletes the
+    /// link (and its own buckets by cascade), so the overview keeps equalling the links' sum.
+    static func subtractFromSite(linkIDPlaceholder: String) -> String {
+        """
+        UPDATE site_bucket SET hits = site_bucket.hits - gone.hits
+        FROM (SELECT bucket_start, reason, referer_class, hits FROM click_bucket WHERE link_id = \(linkIDPlaceholder)) AS gone
+        WHERE site_bucket.bucket_start = gone.bucket_start AND site_bucket.reason = gone.reason
+            AND site_bucket.referer_class = gone.referer_class
+        """
+    }
 }

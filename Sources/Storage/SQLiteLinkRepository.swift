@@ -94,7 +94,8 @@ package struct SQLiteLinkRepository: LinkRepository {
         }) {}
         // Clicks that arrived meanwhile and the aggregates go with the link, by cascade.
         return try await database.writer.write { db in
-            try LinkRecord.filter(LinkRecord.Columns.id == id).deleteAll(db) > 0
+            try db.execute(sql: LinkDeletion.subtractFromSite(linkIDPlaceholder: "?"), arguments: [id])
+            return try LinkRecord.filter(LinkRecord.Columns.id == id).deleteAll(db) > 0
         }
     }
 

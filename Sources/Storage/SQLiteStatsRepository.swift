@@ -19,12 +19,27 @@ package struct SQLiteStatsRepository: StatsRepository {
                     WHERE link_id = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start
                     """,
                 arguments: [linkID, from.epochMillis, to.epochMillis]
-            ).compactMap { row in
-                guard let reason = HitReason(rawValue: row["reason"]), let refererClass = RefererClass(rawValue: row["referer_class"]) else {
-                    return nil
-                }
-                return QuarterHourHits(start: Date(epochMillis: row["bucket_start"]), reason: reason, refererClass: refererClass, hits: row["hits"])
-            }
+            ).compactMap(Self.quarterHourHits)
+        }
+    }
+
+    private static func quarterHourHits(_ row: Row) -> QuarterHourHits? {
+        guard let reason = HitReason(rawValue: row["reason"]), let refererClass = RefererClass(rawValue: row["referer_class"]) else {
+            return nil
+        }
+        return QuarterHourHits(start: Date(epochMillis: row["bucket_start"]), reason: reason, refererClass: refererClass, hits: row["hits"])
+    }
+
+    package func siteQuarterHourHits(from: Date, to: Date) async throws -> [QuarterHourHits] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT bucket_start, reason, referer_class, hits FROM site_bucket
+                    WHERE bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start
+                    """,
+                arguments: [from.epochMillis, to.epochMillis]
+            ).compactMap(Self.quarterHourHits)
         }
     }
 
@@ -76,37 +91,29 @@ package struct SQLiteStatsRepository: StatsRepository {
         }
     }
 
-    /// Whole UTC days come from `click_day`; only the range's partial days at either end from
-    /// the quarter-hour buckets, so the scan grows with links × days, not with clicks.
+    /// Summed from the coarsest rollups that fit the range (Rollup), the rest from quarter hours.
     package func linkTotals(from: Date, to: Date) async throws -> [LinkTotals] {
-        let split = DaySplit(from: from, to: to)
+        let split = RollupSplit(from: from, to: to)
         return try await database.writer.read { db in
             var totals: [Int64: (counted: Int, hits: Int)] = [:]
-            func add(_ rows: RowCursor) throws {
+            for piece in split.pieces {
+                let sql =
+                    if let rollup = piece.rollup {
+                        """
+                        SELECT link_id, SUM(counted) AS counted, SUM(hits) AS hits FROM \(rollup.table)
+                        WHERE \(rollup.startColumn) >= ? AND \(rollup.startColumn) < ? GROUP BY link_id
+                        """
+                    } else {
+                        """
+                        SELECT link_id, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END) AS counted, SUM(hits) AS hits
+                        FROM click_bucket WHERE bucket_start >= ? AND bucket_start < ? GROUP BY link_id
+                        """
+                    }
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: [piece.start, piece.end])
                 while let row = try rows.next() {
                     totals[row["link_id"], default: (0, 0)].counted += row["counted"]
                     totals[row["link_id"], default: (0, 0)].hits += row["hits"]
                 }
-            }
-            if let days = split.wholeDays {
-                let rows = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT link_id, SUM(counted) AS counted, SUM(hits) AS hits FROM click_day
-                        WHERE day_start >= ? AND day_start < ? GROUP BY link_id
-                        """,
-                    arguments: [days.start, days.end])
-                try add(rows)
-            }
-            for edge in split.edges {
-                let rows = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT link_id, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END) AS counted, SUM(hits) AS hits
-                        FROM click_bucket WHERE bucket_start >= ? AND bucket_start < ? GROUP BY link_id
-                        """,
-                    arguments: [edge.start, edge.end])
-                try add(rows)
             }
             return try Row.fetchAll(db, sql: "SELECT id, slug, name FROM link ORDER BY id").map { row in
                 let id: Int64 = row["id"]

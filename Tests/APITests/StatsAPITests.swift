@@ -233,7 +233,8 @@ import Testing
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func aggregatesEqualABruteForceCountOverTheRawLogOfDemoData(_ seed: UInt64) async throws {
         try await TestService.run { api in
-            let plan = DemoPlan(links: 12, clicks: 6_000, days: 6, seed: seed, end: RFC3339Date.parse("2026-11-22T00:00:00Z")!)
+            // Twenty days, so ranges hold whole weeks, days and hours and quarter-hour ends.
+            let plan = DemoPlan(links: 12, clicks: 6_000, days: 20, seed: seed, end: RFC3339Date.parse("2026-11-22T00:00:00Z")!)
             _ = try await DemoDataLoader(storage: api.database.storage).load(plan)
             let raw = try await api.database.rows("SELECT link.slug, click.* FROM click JOIN link ON link.id = click.link_id").map { row in
                 func text(_ name: String) -> String? { row[name] ?? nil }
@@ -245,8 +246,8 @@ import Testing
             #expect(raw.count == 6_000)
             var random = SplitMix64(seed: seed)
             let zone = ["UTC", "Europe/Berlin", "Asia/Kathmandu", "America/St_Johns"][Int(seed) % 4]
-            let from = plan.firstHour.addingTimeInterval(Double(Int.random(in: 0..<192, using: &random)) * 900)
-            let to = from.addingTimeInterval(Double(Int.random(in: 96..<350, using: &random)) * 900)
+            let from = plan.firstHour.addingTimeInterval(Double(Int.random(in: 0..<(4 * 96), using: &random)) * 900)
+            let to = from.addingTimeInterval(Double(Int.random(in: 96..<(15 * 96), using: &random)) * 900)
             let range = "from=\(RFC3339Date.format(from))&to=\(RFC3339Date.format(to))&tz=\(zone)"
             func inside(_ slug: String?, _ start: Date, _ end: Date) -> [RawClick] {
                 raw.filter { (slug == nil || $0.slug == slug) && $0.at >= start && $0.at < end }
@@ -300,6 +301,30 @@ import Testing
                 let expected = inside(nil, from, to).filter { $0.counted && $0.referer.map(Referer.path(ofStored:)) == path }.count
                 #expect(row["clicks"] as? Int == expected, "\(path)")
             }
+
+            let statsToken = try await api.token(.statsRead)
+            func overview() async throws -> [String: Any] {
+                try await api.send(.get, "/api/v1/stats/overview?\(range)&interval=day", token: statsToken).jsonObject()
+            }
+            let all = try await overview()
+            let everything = inside(nil, from, to)
+            let allTotals = all["totals"] as? [String: Any] ?? [:]
+            #expect(allTotals["hits"] as? Int == everything.count)
+            #expect(allTotals["counted"] as? Int == everything.filter(\.counted).count)
+            #expect(try canonicalJSON(allTotals["by_reason"]) == canonicalJSON(
+                Dictionary(uniqueKeysWithValues: HitReason.allCases.map { reason in (reason.rawValue, everything.filter { $0.reason == reason.rawValue }.count) })))
+            let days = all["series"] as? [[String: Any]] ?? []
+            let dayStarts = days.compactMap { ($0["start"] as? String).flatMap(RFC3339Date.parse) }
+            #expect(!dayStarts.isEmpty && dayStarts.count == days.count)
+            for (index, start) in dayStarts.enumerated() {
+                let clicks = inside(nil, start, index + 1 < dayStarts.count ? dayStarts[index + 1] : to)
+                #expect(days[index]["hits"] as? Int == clicks.count && days[index]["counted"] as? Int == clicks.filter(\.counted).count)
+            }
+            // A deleted link leaves the overview with its clicks: it keeps equalling the links' sum.
+            #expect(try await api.admin(.delete, "/api/v1/links/\(busiest)").status == .noContent)
+            let after = try await overview()["totals"] as? [String: Any] ?? [:]
+            let remaining = everything.filter { $0.slug != busiest }
+            #expect(after["hits"] as? Int == remaining.count && after["counted"] as? Int == remaining.filter(\.counted).count)
         }
     }
 }

@@ -2,22 +2,8 @@ import Domain
 import Foundation
 import Hummingbird
 
-/// `GET /api/v1/stats/links/{slug}` on the wire (openapi.yaml). Totals and series are summed from
-/// the same quarter-hour rows, so the totals always equal the sum of the series.
+/// `GET /api/v1/stats/links/{slug}` on the wire (openapi.yaml).
 struct LinkStatsResponse: ResponseEncodable {
-    struct Totals: Encodable {
-        var counted = 0
-        var hits = 0
-        var by_reason: [String: Int] = Dictionary(uniqueKeysWithValues: HitReason.allCases.map { ($0.rawValue, 0) })
-        var by_referer_class: [String: Int] = Dictionary(uniqueKeysWithValues: RefererClass.allCases.map { ($0.rawValue, 0) })
-    }
-
-    struct Bucket: Encodable {
-        var start: String
-        var counted: Int
-        var hits: Int
-    }
-
     struct Referer: Encodable {
         var path: String
         var counted: Int
@@ -35,8 +21,8 @@ struct LinkStatsResponse: ResponseEncodable {
     var to: String
     var tz: String
     var interval: String
-    var totals: Totals
-    var series: [Bucket]
+    var totals: HitSeries.Totals
+    var series: [HitSeries.Bucket]
     var top_referers: [Referer]
     var top_sources: [Source]
     /// One entry per weighted destination of the link as it is now, in its order.
@@ -66,23 +52,9 @@ struct LinkStatsResponse: ResponseEncodable {
         self.to = format(range.to)
         self.tz = range.timeZone.identifier
         self.interval = interval.rawValue
-        var totals = Totals()
-        var series = starts.map { Bucket(start: format($0), counted: 0, hits: 0) }
-        var index = 0
-        // Both are in time order: one merge pass puts each quarter hour into its bucket.
-        for row in hits {
-            while index + 1 < starts.count && starts[index + 1] <= row.start { index += 1 }
-            guard !starts.isEmpty else { break }
-            let counted = row.reason == .ok ? row.hits : 0
-            series[index].hits += row.hits
-            series[index].counted += counted
-            totals.hits += row.hits
-            totals.counted += counted
-            totals.by_reason[row.reason.rawValue, default: 0] += row.hits
-            totals.by_referer_class[row.refererClass.rawValue, default: 0] += row.hits
-        }
-        self.totals = totals
-        self.series = series
+        let sums = HitSeries(starts: starts, hits: hits, format: format)
+        self.totals = sums.totals
+        self.series = sums.series
         self.top_referers = topReferers.map { Referer(path: $0.path, counted: $0.counted) }
         self.top_sources = topSources.map {
             Source(utm_source: $0.utmSource, utm_medium: $0.utmMedium, utm_campaign: $0.utmCampaign, counted: $0.counted)

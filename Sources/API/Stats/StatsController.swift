@@ -13,6 +13,16 @@ struct StatsController {
         group.get("stats/links", use: linkTable)
         group.get("stats/links/{slug}", use: linkStats)
         group.get("stats/pages", use: pages)
+        group.get("stats/overview", use: overview)
+    }
+
+    @Sendable func overview(_ request: Request, context: AuthenticatedContext) async throws -> OverviewStatsResponse {
+        try context.principal.require(.statsRead)
+        let query = QueryParameters(request).values
+        let range = try StatsQuery.range(query)
+        let (interval, starts) = try StatsQuery.series(query, over: range)
+        let hits = try await stats.siteQuarterHourHits(from: range.from, to: range.to)
+        return OverviewStatsResponse(range: range, interval: interval, starts: starts, hits: hits)
     }
 
     @Sendable func linkStats(_ request: Request, context: AuthenticatedContext) async throws -> LinkStatsResponse {

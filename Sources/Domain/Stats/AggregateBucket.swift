@@ -4,7 +4,10 @@
 /// let long ranges sum far fewer rows.
 public enum AggregateBucket {
     public static let quarterHourMillis: Int64 = 15 * 60 * 1000
+    public static let hourMillis: Int64 = 60 * 60 * 1000
     public static let dayMillis: Int64 = 24 * 60 * 60 * 1000
+    /// Seven UTC days counted from the epoch (so they start on Thursdays): only a coarser sum.
+    public static let weekMillis: Int64 = 7 * dayMillis
 
     /// The start of the quarter hour holding `millis`.
     public static func quarterHourStart(of millis: Int64) -> Int64 {
@@ -20,6 +23,11 @@ public enum AggregateBucket {
     public static func firstDayStart(atOrAfter millis: Int64) -> Int64 {
         let start = dayStart(of: millis)
         return start == millis ? start : start + dayMillis
+    }
+
+    /// The start of the `size`-long period holding `millis`, periods counted from the epoch.
+    public static func start(of millis: Int64, size: Int64) -> Int64 {
+        floor(millis, to: size)
     }
 
     /// Rounds down, before 1970 too (`%` keeps the sign of the dividend).

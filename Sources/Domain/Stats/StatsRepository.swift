@@ -87,6 +87,8 @@ public struct RouteTotals: Sendable, Equatable {
 /// Stats read from the aggregates only, never from the raw click log (openapi.yaml).
 public protocol StatsRepository: Sendable {
     func quarterHourHits(linkID: Int64, from: Date, to: Date) async throws -> [QuarterHourHits]
+    /// All links' hits together, including those of links that have no hits now: the overview.
+    func siteQuarterHourHits(from: Date, to: Date) async throws -> [QuarterHourHits]
     func topReferers(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [RefererCount]
     func topSources(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [SourceCount]
     /// Hits by rule and by weighted destination, only those with any.

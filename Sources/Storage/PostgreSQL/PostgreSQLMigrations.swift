@@ -13,6 +13,7 @@ package enum PostgreSQLMigrations {
     package static let all: [(version: String, statements: [String])] = [
         ("v1-schema", schema),
         ("v2-link-schedule-and-routing", linkScheduleAndRouting),
+        ("v3-coarser-aggregates", coarserAggregates),
     ]
 
     static func migrate(_ database: PostgreSQLDatabase) async throws {
@@ -62,6 +63,46 @@ package enum PostgreSQLMigrations {
             hits BIGINT NOT NULL,
             PRIMARY KEY (link_id, bucket_start, kind, route_index)
         )
+        """,
+    ]
+
+    /// SQLite's v8: hour and week rollups per link, and the quarter-hour buckets of all links.
+    private static let coarserAggregates = [("click_hour", "hour_start"), ("click_week", "week_start")].flatMap { table, column in
+        [
+            """
+            CREATE TABLE \(table) (
+                link_id BIGINT NOT NULL REFERENCES link(id) ON DELETE CASCADE,
+                \(column) BIGINT NOT NULL,
+                counted BIGINT NOT NULL,
+                hits BIGINT NOT NULL,
+                PRIMARY KEY (link_id, \(column))
+            )
+            """,
+            "CREATE INDEX \(table)_on_time ON \(table) (\(column), link_id, counted, hits)",
+        ]
+    } + [
+        """
+        INSERT INTO click_hour (link_id, hour_start, counted, hits)
+            SELECT link_id, bucket_start - (bucket_start % 3600000),
+                SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END), SUM(hits)
+            FROM click_bucket GROUP BY 1, 2
+        """,
+        """
+        INSERT INTO click_week (link_id, week_start, counted, hits)
+            SELECT link_id, day_start - (day_start % 604800000), SUM(counted), SUM(hits) FROM click_day GROUP BY 1, 2
+        """,
+        """
+        CREATE TABLE site_bucket (
+            bucket_start BIGINT NOT NULL,
+            reason TEXT NOT NULL,
+            referer_class TEXT NOT NULL,
+            hits BIGINT NOT NULL,
+            PRIMARY KEY (bucket_start, reason, referer_class)
+        )
+        """,
+        """
+        INSERT INTO site_bucket (bucket_start, reason, referer_class, hits)
+            SELECT bucket_start, reason, referer_class, SUM(hits) FROM click_bucket GROUP BY 1, 2, 3
         """,
     ]
 

@@ -12,14 +12,25 @@ package struct PostgreSQLStatsRepository: StatsRepository {
     }
 
     package func quarterHourHits(linkID: Int64, from: Date, to: Date) async throws -> [QuarterHourHits] {
+        try await hits(
+            """
+            SELECT bucket_start, reason, referer_class, hits FROM click_bucket
+            WHERE link_id = \(linkID) AND bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis) ORDER BY bucket_start
+            """)
+    }
+
+    package func siteQuarterHourHits(from: Date, to: Date) async throws -> [QuarterHourHits] {
+        try await hits(
+            """
+            SELECT bucket_start, reason, referer_class, hits FROM site_bucket
+            WHERE bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis) ORDER BY bucket_start
+            """)
+    }
+
+    private func hits(_ query: PostgresQuery) async throws -> [QuarterHourHits] {
         let logger = database.logger
         return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT bucket_start, reason, referer_class, hits FROM click_bucket
-                WHERE link_id = \(linkID) AND bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis) ORDER BY bucket_start
-                """, logger: logger
-            ) { row -> QuarterHourHits? in
+            try await connection.rows(query, logger: logger) { row -> QuarterHourHits? in
                 guard let reason = HitReason(rawValue: try row["reason"].decode(String.self)),
                     let refererClass = RefererClass(rawValue: try row["referer_class"].decode(String.self))
                 else { return nil }
@@ -77,33 +88,31 @@ package struct PostgreSQLStatsRepository: StatsRepository {
         }
     }
 
-    /// Whole UTC days from `click_day`, the range's partial days from the quarter-hour buckets.
+    /// Summed from the coarsest rollups that fit the range (Rollup), the rest from quarter hours.
     package func linkTotals(from: Date, to: Date) async throws -> [LinkTotals] {
-        let split = DaySplit(from: from, to: to)
+        let split = RollupSplit(from: from, to: to)
         let logger = database.logger
         return try await database.withConnection { connection in
             var totals: [Int64: (counted: Int, hits: Int)] = [:]
-            func add(_ query: PostgresQuery) async throws {
+            for piece in split.pieces {
+                let query: PostgresQuery =
+                    if let rollup = piece.rollup {
+                        """
+                        SELECT link_id, SUM(counted)::bigint AS counted, SUM(hits)::bigint AS hits FROM \(unescaped: rollup.table)
+                        WHERE \(unescaped: rollup.startColumn) >= \(piece.start) AND \(unescaped: rollup.startColumn) < \(piece.end) GROUP BY link_id
+                        """
+                    } else {
+                        """
+                        SELECT link_id, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END)::bigint AS counted, SUM(hits)::bigint AS hits
+                        FROM click_bucket WHERE bucket_start >= \(piece.start) AND bucket_start < \(piece.end) GROUP BY link_id
+                        """
+                    }
                 for (linkID, counted, hits) in try await connection.rows(query, logger: logger, {
                     (try $0["link_id"].decode(Int64.self), Int(try $0["counted"].decode(Int64.self)), Int(try $0["hits"].decode(Int64.self)))
                 }) {
                     totals[linkID, default: (0, 0)].counted += counted
                     totals[linkID, default: (0, 0)].hits += hits
                 }
-            }
-            if let days = split.wholeDays {
-                try await add(
-                    """
-                    SELECT link_id, SUM(counted)::bigint AS counted, SUM(hits)::bigint AS hits FROM click_day
-                    WHERE day_start >= \(days.start) AND day_start < \(days.end) GROUP BY link_id
-                    """)
-            }
-            for edge in split.edges {
-                try await add(
-                    """
-                    SELECT link_id, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END)::bigint AS counted, SUM(hits)::bigint AS hits
-                    FROM click_bucket WHERE bucket_start >= \(edge.start) AND bucket_start < \(edge.end) GROUP BY link_id
-                    """)
             }
             return try await connection.rows("SELECT id, slug, name FROM link ORDER BY id", logger: logger) { row in
                 let id = try row["id"].decode(Int64.self)

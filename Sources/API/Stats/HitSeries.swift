@@ -1,0 +1,62 @@
+import Domain
+import Foundation
+import Hummingbird
+
+/// Totals and a series summed from the same quarter-hour rows, so the totals always equal the
+/// sum of the series: a link's stats and the overview of all links alike.
+struct HitSeries {
+    struct Totals: Encodable {
+        var counted = 0
+        var hits = 0
+        var by_reason: [String: Int] = Dictionary(uniqueKeysWithValues: HitReason.allCases.map { ($0.rawValue, 0) })
+        var by_referer_class: [String: Int] = Dictionary(uniqueKeysWithValues: RefererClass.allCases.map { ($0.rawValue, 0) })
+    }
+
+    struct Bucket: Encodable {
+        var start: String
+        var counted: Int
+        var hits: Int
+    }
+
+    var totals = Totals()
+    var series: [Bucket]
+
+    /// `hits` in time order; each lands in the last bucket of `starts` that begins at or before it.
+    init(starts: [Date], hits: [QuarterHourHits], format: (Date) -> String) {
+        series = starts.map { Bucket(start: format($0), counted: 0, hits: 0) }
+        var index = 0
+        // Both are in time order: one merge pass puts each quarter hour into its bucket.
+        for row in hits {
+            while index + 1 < starts.count && starts[index + 1] <= row.start { index += 1 }
+            guard !starts.isEmpty else { break }
+            let counted = row.reason == .ok ? row.hits : 0
+            series[index].hits += row.hits
+            series[index].counted += counted
+            totals.hits += row.hits
+            totals.counted += counted
+            totals.by_reason[row.reason.rawValue, default: 0] += row.hits
+            totals.by_referer_class[row.refererClass.rawValue, default: 0] += row.hits
+        }
+    }
+}
+
+/// `GET /api/v1/stats/overview` on the wire (openapi.yaml): every link's hits together.
+struct OverviewStatsResponse: ResponseEncodable {
+    var from: String
+    var to: String
+    var tz: String
+    var interval: String
+    var totals: HitSeries.Totals
+    var series: [HitSeries.Bucket]
+
+    init(range: StatsRange, interval: StatsInterval, starts: [Date], hits: [QuarterHourHits]) {
+        let format = LinkStatsResponse.zonedFormat(range.timeZone)
+        from = format(range.from)
+        to = format(range.to)
+        tz = range.timeZone.identifier
+        self.interval = interval.rawValue
+        let sums = HitSeries(starts: starts, hits: hits, format: format)
+        totals = sums.totals
+        series = sums.series
+    }
+}
