@@ -66,7 +66,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             ],
-            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/openrpc.json"), .copy("Resources/bots")],
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/openrpc.json"), .copy("Resources/bots"), .copy("Resources/dashboard")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

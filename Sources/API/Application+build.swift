@@ -92,8 +92,13 @@ func buildRouter(
     MetricsController(registry: AppMetrics.registry, clickWriter: dependencies.clickWriter, outbox: storage.outbox).addRoutes(to: router)
     RedirectController(redirector: redirector).addRoutes(to: router)
 
+    let sessions = DashboardSession(forwarded: ForwardedRequest(trustedProxies: configuration.trustedProxies))
+    DashboardController(assets: try DashboardAssets(), sessions: sessions, authority: dependencies.tokenAuthority).addRoutes(to: router)
+
     let authentication = AuthenticationMiddleware(authority: dependencies.tokenAuthority)
-    let api = router.group("api/v1").add(middleware: authentication).group(context: AuthenticatedContext.self)
+    // The dashboard's pages call the REST API, never JSON-RPC: only here does its cookie count.
+    let api = router.group("api/v1").add(middleware: AuthenticationMiddleware(authority: dependencies.tokenAuthority, dashboardSessions: sessions))
+        .group(context: AuthenticatedContext.self)
     LinkController(links: links).addRoutes(to: api)
     LinkBulkController(links: links).addRoutes(to: api)
     LeadController(leads: storage.leads).addRoutes(to: api)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a token may do (openapi.yaml).
 package enum Scope: String, Sendable, CaseIterable {
     case linksRead = "links:read"
@@ -16,6 +18,8 @@ package enum Scope: String, Sendable, CaseIterable {
 package struct Principal: Sendable, Equatable {
     package var subject: String?
     package var scopes: Set<Scope>
+    /// When the token stops proving anything: a dashboard session ends with it.
+    package var expiresAt: Date? = nil
 
     package func has(_ needed: Scope) -> Bool {
         scopes.contains { $0.grants(needed) }

@@ -64,7 +64,7 @@ package struct TokenAuthority: Sendable {
             // Unknown scope names may belong to a newer version: they grant nothing here.
             if let scope = Scope(rawValue: String(name)) { scopes.insert(scope) }
         }
-        return Principal(subject: claims.sub?.value, scopes: scopes)
+        return Principal(subject: claims.sub?.value, scopes: scopes, expiresAt: claims.exp.value)
     }
 }
 

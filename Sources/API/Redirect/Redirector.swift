@@ -23,8 +23,6 @@ struct Redirector: Sendable {
     ]
     /// Parsed once, not per hit.
     private static let prefetchHeaders = Prefetch.headerNames.map { HTTPField.Name($0)! }
-    private static let forwarded = HTTPField.Name("Forwarded")!
-    private static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
 
     /// How long a redirect may wait for room in a full click queue before its click is dropped:
     /// the visitor's redirect matters more than one click, and a failing database must not hold it.
@@ -54,7 +52,7 @@ struct Redirector: Sendable {
             // The one form-decoding rule the referer's query goes through too: `+` is a space,
             // names are percent-decoded, so `/go/` and referer campaigns add up under one name.
             leadSource: request.uri.query.map { LeadSource(query: Substring($0), customTags: customTags) } ?? LeadSource(),
-            siteHosts: siteHosts ?? SiteHosts(requestHost: requestHost(request, peerAddress: peerAddress)))
+            siteHosts: siteHosts ?? SiteHosts(requestHost: ForwardedRequest(trustedProxies: trustedProxies).host(request, peerAddress: peerAddress)))
         // The user agent and language decide a rule here and are forgotten; only the index is kept.
         let facts = {
             RoutingFacts(
@@ -102,19 +100,6 @@ struct Redirector: Sendable {
         }
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Self.notFoundPage)))
-    }
-
-    /// The host the visitor asked for: the `Host` header, or what a trusted proxy says it forwarded.
-    private func requestHost(_ request: Request, peerAddress: () -> String?) -> String {
-        if !trustedProxies.isEmpty, let peer = peerAddress(), trustedProxies.contains(ipAddress: peer) {
-            if let forwarded = request.headers[Self.forwarded], let host = ForwardedHeader.host(in: forwarded) {
-                return host
-            }
-            if let forwardedHost = request.headers[Self.forwardedHost]?.split(separator: ",").first {
-                return forwardedHost.trimmingCharacters(in: .whitespaces)
-            }
-        }
-        return request.head.authority ?? ""
     }
 
     private static let notFoundPage = """
