@@ -245,6 +245,29 @@ enum AppMigrations {
                     SELECT bucket_start, reason, referer_class, SUM(hits) FROM click_bucket GROUP BY 1, 2, 3;
                 """)
         }
+        migrator.registerMigration("v9-page-rollups") { db in
+            // Views and counted clicks per page path and UTC hour and day, all links together:
+            // the pages table sums these and only its range's ends from the quarter hours.
+            for (table, column, size) in [("page_hour", "hour_start", 3_600_000), ("page_day", "day_start", 86_400_000)] {
+                try db.execute(sql: """
+                    CREATE TABLE \(table) (
+                        path TEXT NOT NULL,
+                        \(column) INTEGER NOT NULL,
+                        views INTEGER NOT NULL DEFAULT 0,
+                        clicks INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (path, \(column))
+                    ) WITHOUT ROWID;
+                    CREATE INDEX \(table)_on_time ON \(table) (\(column), path, views, clicks);
+                    INSERT INTO \(table) (path, \(column), views, clicks)
+                        SELECT path, start, SUM(views), SUM(clicks) FROM (
+                            SELECT path, bucket_start - (bucket_start % \(size)) AS start, views, 0 AS clicks FROM pageview_bucket
+                            UNION ALL
+                            SELECT path, bucket_start - (bucket_start % \(size)), 0, counted FROM click_referer_bucket
+                        ) GROUP BY 1, 2;
+                    """)
+            }
+            try db.execute(sql: "CREATE INDEX pageview_bucket_on_time ON pageview_bucket (bucket_start, path, views)")
+        }
         return migrator
     }
 }

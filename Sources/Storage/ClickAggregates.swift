@@ -11,6 +11,7 @@ struct ClickAggregates {
     private var buckets: [BucketKey: Int] = [:]
     private var rollups: [RollupKey: Totals] = [:]
     private var site: [SiteKey: Int] = [:]
+    private var pageClicks: [PageKey: Int] = [:]
     private var referers: [RefererKey: Int] = [:]
     private var sources: [SourceKey: Int] = [:]
     private var routes: [RouteKey: Totals] = [:]
@@ -33,7 +34,11 @@ struct ClickAggregates {
         guard verdict.counted else { return }
         counters[click.linkID, default: 0] += 1
         if verdict.refererClass == .internal, let referer = verdict.referer {
-            referers[RefererKey(linkID: click.linkID, start: quarter, path: Referer.path(ofStored: referer)), default: 0] += 1
+            let path = Referer.path(ofStored: referer)
+            referers[RefererKey(linkID: click.linkID, start: quarter, path: path), default: 0] += 1
+            for rollup in Rollup.pageLevels {
+                pageClicks[PageKey(rollup: rollup, path: path, start: rollup.start(of: millis)), default: 0] += 1
+            }
         }
         let lead = verdict.leadSource
         if let source = lead.utmSource {
@@ -62,6 +67,16 @@ struct ClickAggregates {
                 """)
             for (key, totals) in rollups where key.rollup == rollup {
                 try addToRollup.execute(arguments: [key.linkID, key.start, totals.counted, totals.hits])
+            }
+        }
+        for rollup in Rollup.pageLevels {
+            guard let table = rollup.pageTable else { continue }
+            let addToPage = try db.cachedStatement(sql: """
+                INSERT INTO \(table) (path, \(rollup.startColumn), clicks) VALUES (?, ?, ?)
+                ON CONFLICT (path, \(rollup.startColumn)) DO UPDATE SET clicks = clicks + excluded.clicks
+                """)
+            for (key, clicks) in pageClicks where key.rollup == rollup {
+                try addToPage.execute(arguments: [key.path, key.start, clicks])
             }
         }
         let addToSite = try db.cachedStatement(sql: """
@@ -115,6 +130,13 @@ struct ClickAggregates {
     private struct RollupKey: Hashable {
         var rollup: Rollup
         var linkID: Int64
+        var start: Int64
+    }
+
+    /// A page path's counted clicks on any link, per rollup period.
+    private struct PageKey: Hashable {
+        var rollup: Rollup
+        var path: String
         var start: Int64
     }
 
@@ -174,9 +196,17 @@ extension ClickAggregates {
         for rollup in Rollup.allCases {
             try await upsert(
                 rollups.filter { $0.key.rollup == rollup }.sorted { ($0.key.linkID, $0.key.start) < ($1.key.linkID, $1.key.start) }
-                    .map { RollupRow(rollup: rollup, linkID: $0.key.linkID, start: $0.key.start, counted: $0.value.counted, hits: $0.value.hits) },
+                    .map { ["link_id": .int($0.key.linkID), rollup.startColumn: .int($0.key.start), "counted": .int(Int64($0.value.counted)), "hits": .int(Int64($0.value.hits))] as [String: JSONColumn] },
                 into: rollup.table, columns: "link_id BIGINT, \(rollup.startColumn) BIGINT, counted BIGINT, hits BIGINT",
                 key: "link_id, \(rollup.startColumn)", add: ["counted", "hits"], connection, logger: logger)
+        }
+        for rollup in Rollup.pageLevels {
+            guard let table = rollup.pageTable else { continue }
+            try await upsert(
+                pageClicks.filter { $0.key.rollup == rollup }.sorted { ($0.key.path, $0.key.start) < ($1.key.path, $1.key.start) }
+                    .map { ["path": .text($0.key.path), rollup.startColumn: .int($0.key.start), "clicks": .int(Int64($0.value))] as [String: JSONColumn] },
+                into: table, columns: "path TEXT, \(rollup.startColumn) BIGINT, clicks BIGINT",
+                key: "path, \(rollup.startColumn)", add: ["clicks"], connection, logger: logger)
         }
         struct SiteRow: Encodable { var bucket_start: Int64; var reason: String; var referer_class: String; var hits: Int }
         try await upsert(
@@ -230,30 +260,5 @@ extension ClickAggregates {
             ORDER BY position
             ON CONFLICT (\(unescaped: key)) DO UPDATE SET \(unescaped: sums)
             """, logger: logger)
-    }
-
-    /// A rollup row as `json_to_recordset` reads it: the start under the rollup's column name.
-    private struct RollupRow: Encodable {
-        var rollup: Rollup
-        var linkID: Int64
-        var start: Int64
-        var counted: Int
-        var hits: Int
-
-        private struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(_ name: String) { stringValue = name }
-            init?(stringValue: String) { self.init(stringValue) }
-            init?(intValue: Int) { nil }
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(linkID, forKey: Key("link_id"))
-            try container.encode(start, forKey: Key(rollup.startColumn))
-            try container.encode(counted, forKey: Key("counted"))
-            try container.encode(hits, forKey: Key("hits"))
-        }
     }
 }

@@ -94,7 +94,9 @@ package struct SQLiteLinkRepository: LinkRepository {
         }) {}
         // Clicks that arrived meanwhile and the aggregates go with the link, by cascade.
         return try await database.writer.write { db in
-            try db.execute(sql: LinkDeletion.subtractFromSite(linkIDPlaceholder: "?"), arguments: [id])
+            for statement in LinkDeletion.subtractFromSite(linkIDPlaceholder: "?") {
+                try db.execute(sql: statement, arguments: [id])
+            }
             return try LinkRecord.filter(LinkRecord.Columns.id == id).deleteAll(db) > 0
         }
     }

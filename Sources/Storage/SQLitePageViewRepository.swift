@@ -23,12 +23,21 @@ package struct SQLitePageViewRepository: PageViewRepository {
         }
     }
 
-    /// Adds to the counter of the path's quarter hour: one served view, or demo data's many.
+    /// Adds to the counters of the path's quarter hour and its rollups: one served view, or
+    /// demo data's many.
     static func addViews(_ views: Int, path: String, at epochMillis: Int64, _ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO pageview_bucket (path, bucket_start, views) VALUES (?, ?, ?)
             ON CONFLICT (path, bucket_start) DO UPDATE SET views = views + excluded.views
             """
         ).execute(arguments: [path, AggregateBucket.quarterHourStart(of: epochMillis), views])
+        for rollup in Rollup.pageLevels {
+            guard let table = rollup.pageTable else { continue }
+            try db.cachedStatement(sql: """
+                INSERT INTO \(table) (path, \(rollup.startColumn), views) VALUES (?, ?, ?)
+                ON CONFLICT (path, \(rollup.startColumn)) DO UPDATE SET views = views + excluded.views
+                """
+            ).execute(arguments: [path, rollup.start(of: epochMillis), views])
+        }
     }
 }

@@ -30,16 +30,31 @@ package struct SQLiteStatsRepository: StatsRepository {
         return QuarterHourHits(start: Date(epochMillis: row["bucket_start"]), reason: reason, refererClass: refererClass, hits: row["hits"])
     }
 
-    package func siteQuarterHourHits(from: Date, to: Date) async throws -> [QuarterHourHits] {
-        try await database.writer.read { db in
-            try Row.fetchAll(
+    package func siteHits(from: Date, to: Date) async throws -> SiteHits {
+        let arguments: StatementArguments = [from.epochMillis, to.epochMillis]
+        return try await database.writer.read { db in
+            let quarterHours = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT bucket_start, reason, referer_class, hits FROM site_bucket
-                    WHERE bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start
+                    SELECT bucket_start, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END) AS counted, SUM(hits) AS hits FROM site_bucket
+                    WHERE bucket_start >= ? AND bucket_start < ? GROUP BY bucket_start ORDER BY bucket_start
                     """,
-                arguments: [from.epochMillis, to.epochMillis]
-            ).compactMap(Self.quarterHourHits)
+                arguments: arguments
+            ).map { QuarterHourTotals(start: Date(epochMillis: $0["bucket_start"]), counted: $0["counted"], hits: $0["hits"]) }
+            let breakdown = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT reason, referer_class, SUM(hits) AS hits FROM site_bucket
+                    WHERE bucket_start >= ? AND bucket_start < ? GROUP BY reason, referer_class
+                    """,
+                arguments: arguments
+            ).compactMap { row -> HitBreakdown? in
+                guard let reason = HitReason(rawValue: row["reason"]), let refererClass = RefererClass(rawValue: row["referer_class"]) else {
+                    return nil
+                }
+                return HitBreakdown(reason: reason, refererClass: refererClass, hits: row["hits"])
+            }
+            return SiteHits(quarterHours: quarterHours, breakdown: breakdown)
         }
     }
 
@@ -111,8 +126,8 @@ package struct SQLiteStatsRepository: StatsRepository {
                     }
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: [piece.start, piece.end])
                 while let row = try rows.next() {
-                    totals[row["link_id"], default: (0, 0)].counted += row["counted"]
-                    totals[row["link_id"], default: (0, 0)].hits += row["hits"]
+                    totals[row["link_id"], default: (0, 0)].counted += piece.sign * row["counted"]
+                    totals[row["link_id"], default: (0, 0)].hits += piece.sign * row["hits"]
                 }
             }
             return try Row.fetchAll(db, sql: "SELECT id, slug, name FROM link ORDER BY id").map { row in
@@ -123,22 +138,30 @@ package struct SQLiteStatsRepository: StatsRepository {
         }
     }
 
+    /// Summed from the day and hour rollups of the pages that fit the range, the rest from
+    /// quarter hours; pages without views in the range are left out.
     package func pageTotals(from: Date, to: Date) async throws -> [PageTotals] {
-        let arguments: StatementArguments = [from.epochMillis, to.epochMillis]
+        let split = RollupSplit(from: from, to: to, levels: Rollup.pageLevels)
         return try await database.writer.read { db in
-            let views = try Row.fetchAll(
-                db, sql: "SELECT path, SUM(views) AS views FROM pageview_bucket WHERE bucket_start >= ? AND bucket_start < ? GROUP BY path",
-                arguments: arguments)
-            let clicks = Dictionary(
-                uniqueKeysWithValues: try Row.fetchAll(
-                    db,
-                    sql: "SELECT path, SUM(counted) AS counted FROM click_referer_bucket WHERE bucket_start >= ? AND bucket_start < ? GROUP BY path",
-                    arguments: arguments
-                ).map { ($0["path"] as String, $0["counted"] as Int) })
-            return views.map { row in
-                let path: String = row["path"]
-                return PageTotals(path: path, views: row["views"], clicks: clicks[path] ?? 0)
+            var totals: [String: (views: Int, clicks: Int)] = [:]
+            for piece in split.pieces {
+                let sql =
+                    if let table = piece.rollup?.pageTable, let column = piece.rollup?.startColumn {
+                        "SELECT path, SUM(views) AS views, SUM(clicks) AS clicks FROM \(table) WHERE \(column) >= ? AND \(column) < ? GROUP BY path"
+                    } else {
+                        """
+                        SELECT path, SUM(views) AS views, 0 AS clicks FROM pageview_bucket WHERE bucket_start >= ?1 AND bucket_start < ?2 GROUP BY path
+                        UNION ALL
+                        SELECT path, 0, SUM(counted) FROM click_referer_bucket WHERE bucket_start >= ?1 AND bucket_start < ?2 GROUP BY path
+                        """
+                    }
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: [piece.start, piece.end])
+                while let row = try rows.next() {
+                    totals[row["path"], default: (0, 0)].views += piece.sign * row["views"]
+                    totals[row["path"], default: (0, 0)].clicks += piece.sign * row["clicks"]
+                }
             }
+            return totals.filter { $0.value.views > 0 }.map { PageTotals(path: $0.key, views: $0.value.views, clicks: $0.value.clicks) }
         }
     }
 }

@@ -293,14 +293,23 @@ import Testing
                 #expect(row["counted"] as? Int == expected.filter(\.counted).count)
                 #expect(row["hits"] as? Int == expected.count)
             }
-            let pages = try await api.send(.get, "/api/v1/stats/pages?\(range)&limit=500", token: try await api.token(.statsRead)).jsonObject()
-            let pageRows = pages["items"] as? [[String: Any]] ?? []
-            #expect(!pageRows.isEmpty)
-            for row in pageRows {
-                let path = row["path"] as? String ?? ""
-                let expected = inside(nil, from, to).filter { $0.counted && $0.referer.map(Referer.path(ofStored:)) == path }.count
-                #expect(row["clicks"] as? Int == expected, "\(path)")
+            // Page views have no raw log: their quarter-hour buckets are the reference.
+            let viewRows = try await api.database.rows(
+                "SELECT path, SUM(views) AS views FROM pageview_bucket WHERE bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis) GROUP BY path")
+            let views = Dictionary(uniqueKeysWithValues: viewRows.map { ($0["path"]!!, Int($0["views"]!!)!) })
+            func checkPages(_ clicks: [RawClick]) async throws {
+                let pages = try await api.send(.get, "/api/v1/stats/pages?\(range)&limit=500", token: try await api.token(.statsRead)).jsonObject()
+                let pageRows = pages["items"] as? [[String: Any]] ?? []
+                #expect(!pageRows.isEmpty)
+                #expect(Set(pageRows.compactMap { $0["path"] as? String }) == Set(views.filter { $0.value > 0 }.keys))
+                for row in pageRows {
+                    let path = row["path"] as? String ?? ""
+                    #expect(row["views"] as? Int == views[path], "\(path)")
+                    let expected = clicks.filter { $0.counted && $0.referer.map(Referer.path(ofStored:)) == path }.count
+                    #expect(row["clicks"] as? Int == expected, "\(path)")
+                }
             }
+            try await checkPages(inside(nil, from, to))
 
             let statsToken = try await api.token(.statsRead)
             func overview() async throws -> [String: Any] {
@@ -325,6 +334,7 @@ import Testing
             let after = try await overview()["totals"] as? [String: Any] ?? [:]
             let remaining = everything.filter { $0.slug != busiest }
             #expect(after["hits"] as? Int == remaining.count && after["counted"] as? Int == remaining.filter(\.counted).count)
+            try await checkPages(remaining)
         }
     }
 }

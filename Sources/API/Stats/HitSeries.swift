@@ -21,22 +21,33 @@ struct HitSeries {
     var totals = Totals()
     var series: [Bucket]
 
-    /// `hits` in time order; each lands in the last bucket of `starts` that begins at or before it.
-    init(starts: [Date], hits: [QuarterHourHits], format: (Date) -> String) {
+    /// `quarterHours` in time order; each lands in the last bucket of `starts` that begins at
+    /// or before it. The totals come from `breakdown`, over the same rows.
+    init(starts: [Date], quarterHours: [QuarterHourTotals], breakdown: [HitBreakdown], format: (Date) -> String) {
         series = starts.map { Bucket(start: format($0), counted: 0, hits: 0) }
         var index = 0
         // Both are in time order: one merge pass puts each quarter hour into its bucket.
-        for row in hits {
+        for row in quarterHours {
             while index + 1 < starts.count && starts[index + 1] <= row.start { index += 1 }
             guard !starts.isEmpty else { break }
-            let counted = row.reason == .ok ? row.hits : 0
             series[index].hits += row.hits
-            series[index].counted += counted
+            series[index].counted += row.counted
+        }
+        for row in breakdown {
             totals.hits += row.hits
-            totals.counted += counted
+            if row.reason == .ok { totals.counted += row.hits }
             totals.by_reason[row.reason.rawValue, default: 0] += row.hits
             totals.by_referer_class[row.refererClass.rawValue, default: 0] += row.hits
         }
+    }
+
+    /// One link's buckets, each with its reason and class.
+    init(starts: [Date], hits: [QuarterHourHits], format: (Date) -> String) {
+        self.init(
+            starts: starts,
+            quarterHours: hits.map { QuarterHourTotals(start: $0.start, counted: $0.reason == .ok ? $0.hits : 0, hits: $0.hits) },
+            breakdown: hits.map { HitBreakdown(reason: $0.reason, refererClass: $0.refererClass, hits: $0.hits) },
+            format: format)
     }
 }
 
@@ -49,13 +60,13 @@ struct OverviewStatsResponse: ResponseEncodable {
     var totals: HitSeries.Totals
     var series: [HitSeries.Bucket]
 
-    init(range: StatsRange, interval: StatsInterval, starts: [Date], hits: [QuarterHourHits]) {
+    init(range: StatsRange, interval: StatsInterval, starts: [Date], hits: SiteHits) {
         let format = LinkStatsResponse.zonedFormat(range.timeZone)
         from = format(range.from)
         to = format(range.to)
         tz = range.timeZone.identifier
         self.interval = interval.rawValue
-        let sums = HitSeries(starts: starts, hits: hits, format: format)
+        let sums = HitSeries(starts: starts, quarterHours: hits.quarterHours, breakdown: hits.breakdown, format: format)
         totals = sums.totals
         series = sums.series
     }

@@ -21,7 +21,7 @@ struct StatsController {
         let query = QueryParameters(request).values
         let range = try StatsQuery.range(query)
         let (interval, starts) = try StatsQuery.series(query, over: range)
-        let hits = try await stats.siteQuarterHourHits(from: range.from, to: range.to)
+        let hits = try await stats.siteHits(from: range.from, to: range.to)
         return OverviewStatsResponse(range: range, interval: interval, starts: starts, hits: hits)
     }
 

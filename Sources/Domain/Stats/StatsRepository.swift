@@ -15,6 +15,43 @@ public struct QuarterHourHits: Sendable, Equatable {
     }
 }
 
+/// Counted and all hits of one quarter hour.
+public struct QuarterHourTotals: Sendable, Equatable {
+    public var start: Date
+    public var counted: Int
+    public var hits: Int
+
+    public init(start: Date, counted: Int, hits: Int) {
+        self.start = start
+        self.counted = counted
+        self.hits = hits
+    }
+}
+
+/// Hits with one reason and referer class over a whole range.
+public struct HitBreakdown: Sendable, Equatable {
+    public var reason: HitReason
+    public var refererClass: RefererClass
+    public var hits: Int
+
+    public init(reason: HitReason, refererClass: RefererClass, hits: Int) {
+        self.reason = reason
+        self.refererClass = refererClass
+        self.hits = hits
+    }
+}
+
+/// All links' hits over a range, read in one snapshot: per quarter hour, and by reason and class.
+public struct SiteHits: Sendable, Equatable {
+    public var quarterHours: [QuarterHourTotals]
+    public var breakdown: [HitBreakdown]
+
+    public init(quarterHours: [QuarterHourTotals], breakdown: [HitBreakdown]) {
+        self.quarterHours = quarterHours
+        self.breakdown = breakdown
+    }
+}
+
 public struct RefererCount: Sendable, Equatable {
     public var path: String
     public var counted: Int
@@ -87,8 +124,9 @@ public struct RouteTotals: Sendable, Equatable {
 /// Stats read from the aggregates only, never from the raw click log (openapi.yaml).
 public protocol StatsRepository: Sendable {
     func quarterHourHits(linkID: Int64, from: Date, to: Date) async throws -> [QuarterHourHits]
-    /// All links' hits together, including those of links that have no hits now: the overview.
-    func siteQuarterHourHits(from: Date, to: Date) async throws -> [QuarterHourHits]
+    /// All links' hits together (the links that exist now): the overview. Summed in the
+    /// database, so a long range sends a few thousand rows, not every bucket.
+    func siteHits(from: Date, to: Date) async throws -> SiteHits
     func topReferers(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [RefererCount]
     func topSources(linkID: Int64, from: Date, to: Date, limit: Int) async throws -> [SourceCount]
     /// Hits by rule and by weighted destination, only those with any.

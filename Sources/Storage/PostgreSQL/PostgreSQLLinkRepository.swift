@@ -149,11 +149,11 @@ package struct PostgreSQLLinkRepository: LinkRepository {
             // The row lock waits for click batches of this link in flight (their foreign keys
             // share-lock it) and holds back new ones, so the subtraction sees every bucket.
             try await connection.execute("SELECT id FROM link WHERE id = \(id) FOR UPDATE", logger: logger)
-            try await connection.execute(PostgresQuery(unsafeSQL: LinkDeletion.subtractFromSite(linkIDPlaceholder: "$1"), binds: {
+            for statement in LinkDeletion.subtractFromSite(linkIDPlaceholder: "$1") {
                 var binds = PostgresBindings()
                 binds.append(id)
-                return binds
-            }()), logger: logger)
+                try await connection.execute(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+            }
             let deleted = try await connection.integer(
                 "WITH gone AS (DELETE FROM link WHERE id = \(id) RETURNING 1) SELECT COUNT(*) FROM gone", logger: logger)
             try await LinkChangeChannel.notify(slug, from: instance, connection, logger: logger)

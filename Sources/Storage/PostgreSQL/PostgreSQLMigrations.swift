@@ -14,6 +14,7 @@ package enum PostgreSQLMigrations {
         ("v1-schema", schema),
         ("v2-link-schedule-and-routing", linkScheduleAndRouting),
         ("v3-coarser-aggregates", coarserAggregates),
+        ("v4-page-rollups", pageRollups),
     ]
 
     static func migrate(_ database: PostgreSQLDatabase) async throws {
@@ -105,6 +106,30 @@ package enum PostgreSQLMigrations {
             SELECT bucket_start, reason, referer_class, SUM(hits) FROM click_bucket GROUP BY 1, 2, 3
         """,
     ]
+
+    /// SQLite's v9: views and counted clicks per page path and UTC hour and day.
+    private static let pageRollups = [("page_hour", "hour_start", 3_600_000), ("page_day", "day_start", 86_400_000)].flatMap { table, column, size in
+        [
+            """
+            CREATE TABLE \(table) (
+                path TEXT NOT NULL,
+                \(column) BIGINT NOT NULL,
+                views BIGINT NOT NULL DEFAULT 0,
+                clicks BIGINT NOT NULL DEFAULT 0,
+                PRIMARY KEY (path, \(column))
+            )
+            """,
+            "CREATE INDEX \(table)_on_time ON \(table) (\(column), path, views, clicks)",
+            """
+            INSERT INTO \(table) (path, \(column), views, clicks)
+                SELECT path, start, SUM(views), SUM(clicks) FROM (
+                    SELECT path, bucket_start - (bucket_start % \(size)) AS start, views, 0 AS clicks FROM pageview_bucket
+                    UNION ALL
+                    SELECT path, bucket_start - (bucket_start % \(size)), 0, counted FROM click_referer_bucket
+                ) AS t GROUP BY 1, 2
+            """,
+        ]
+    } + ["CREATE INDEX pageview_bucket_on_time ON pageview_bucket (bucket_start, path, views)"]
 
     /// The schema of SQLite's migrations v1–v6, in one step.
     private static let schema = [

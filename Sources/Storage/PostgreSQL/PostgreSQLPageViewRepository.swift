@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Logging
 import PostgresNIO
 
 /// Counted page views in PostgreSQL, one counter per path and quarter hour.
@@ -12,13 +13,8 @@ package struct PostgreSQLPageViewRepository: PageViewRepository {
 
     package func recordView(_ view: PageViewRecord) async throws -> GAStatus {
         let logger = database.logger
-        let bucket = AggregateBucket.quarterHourStart(of: view.occurredAt.epochMillis)
         return try await database.withTransaction { connection in
-            try await connection.execute(
-                """
-                INSERT INTO pageview_bucket (path, bucket_start, views) VALUES (\(view.path), \(bucket), 1)
-                ON CONFLICT (path, bucket_start) DO UPDATE SET views = pageview_bucket.views + 1
-                """, logger: logger)
+            try await Self.addViews([(view.path, view.occurredAt.epochMillis, 1)], connection, logger: logger)
             let stored = try await GAOutboxDecision.consentSubject(visitor: view.visitor, counted: true).asyncMap {
                 try await PostgreSQLConsentRepository.newest([$0], connection, logger: logger)[$0]?.signals
             } ?? nil
@@ -36,26 +32,34 @@ package struct PostgreSQLPageViewRepository: PageViewRepository {
 }
 
 extension PostgreSQLPageViewRepository {
-    /// Adds views per path and instant in one statement, keys sorted like the click aggregates.
+    /// Adds views per path and instant (demo data's many).
     func addViews(_ views: [(path: String, at: Int64, views: Int)]) async throws {
-        struct Row: Encodable { var path: String; var bucket_start: Int64; var views: Int }
-        var sums: [String: [Int64: Int]] = [:]
-        for view in views {
-            sums[view.path, default: [:]][AggregateBucket.quarterHourStart(of: view.at), default: 0] += view.views
-        }
-        let rows = sums.flatMap { path, buckets in buckets.map { Row(path: path, bucket_start: $0.key, views: $0.value) } }
-            .sorted { ($0.path, $0.bucket_start) < ($1.path, $1.bucket_start) }
-        guard !rows.isEmpty else { return }
         let logger = database.logger
-        let json = try JSONRows.encode(rows)
-        try await database.withConnection { connection in
+        try await database.withConnection { connection in try await Self.addViews(views, connection, logger: logger) }
+    }
+
+    /// Adds views to the quarter-hour buckets and the rollups, one statement per table with its
+    /// keys sorted like the click aggregates, so concurrent writers lock rows in one order.
+    static func addViews(_ views: [(path: String, at: Int64, views: Int)], _ connection: PostgresConnection, logger: Logger) async throws {
+        let tables = [("pageview_bucket", "bucket_start", AggregateBucket.quarterHourMillis)]
+            + Rollup.pageLevels.compactMap { rollup in rollup.pageTable.map { ($0, rollup.startColumn, rollup.size) } }
+        for (table, column, size) in tables {
+            var sums: [String: [Int64: Int]] = [:]
+            for view in views {
+                sums[view.path, default: [:]][AggregateBucket.start(of: view.at, size: size), default: 0] += view.views
+            }
+            let rows = sums.flatMap { path, starts in starts.map { (path: path, start: $0.key, views: $0.value) } }
+                .sorted { ($0.path, $0.start) < ($1.path, $1.start) }
+                .map { ["path": .text($0.path), column: .int($0.start), "views": .int(Int64($0.views))] as [String: JSONColumn] }
+            guard !rows.isEmpty else { continue }
             try await connection.execute(
                 """
-                INSERT INTO pageview_bucket (path, bucket_start, views)
-                SELECT path, bucket_start, views FROM ROWS FROM (json_to_recordset(\(json)::json) AS (path TEXT, bucket_start BIGINT, views BIGINT))
-                    WITH ORDINALITY AS t(path, bucket_start, views, position)
+                INSERT INTO \(unescaped: table) (path, \(unescaped: column), views)
+                SELECT path, \(unescaped: column), views
+                FROM ROWS FROM (json_to_recordset(\(try JSONRows.encode(rows))::json) AS (path TEXT, \(unescaped: column) BIGINT, views BIGINT))
+                    WITH ORDINALITY AS t(path, \(unescaped: column), views, position)
                 ORDER BY position
-                ON CONFLICT (path, bucket_start) DO UPDATE SET views = pageview_bucket.views + excluded.views
+                ON CONFLICT (path, \(unescaped: column)) DO UPDATE SET views = \(unescaped: table).views + excluded.views
                 """, logger: logger)
         }
     }

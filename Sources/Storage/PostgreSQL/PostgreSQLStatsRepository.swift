@@ -19,12 +19,35 @@ package struct PostgreSQLStatsRepository: StatsRepository {
             """)
     }
 
-    package func siteQuarterHourHits(from: Date, to: Date) async throws -> [QuarterHourHits] {
-        try await hits(
-            """
-            SELECT bucket_start, reason, referer_class, hits FROM site_bucket
-            WHERE bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis) ORDER BY bucket_start
-            """)
+    package func siteHits(from: Date, to: Date) async throws -> SiteHits {
+        let logger = database.logger
+        let (start, end) = (from.epochMillis, to.epochMillis)
+        return try await database.withTransaction { connection in
+            // Both sums from one snapshot, so the totals equal the series' sum.
+            try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            let quarterHours = try await connection.rows(
+                """
+                SELECT bucket_start, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END)::bigint AS counted, SUM(hits)::bigint AS hits
+                FROM site_bucket WHERE bucket_start >= \(start) AND bucket_start < \(end) GROUP BY bucket_start ORDER BY bucket_start
+                """, logger: logger
+            ) { row in
+                QuarterHourTotals(
+                    start: Date(epochMillis: try row["bucket_start"].decode(Int64.self)), counted: Int(try row["counted"].decode(Int64.self)),
+                    hits: Int(try row["hits"].decode(Int64.self)))
+            }
+            let breakdown = try await connection.rows(
+                """
+                SELECT reason, referer_class, SUM(hits)::bigint AS hits FROM site_bucket
+                WHERE bucket_start >= \(start) AND bucket_start < \(end) GROUP BY reason, referer_class
+                """, logger: logger
+            ) { row -> HitBreakdown? in
+                guard let reason = HitReason(rawValue: try row["reason"].decode(String.self)),
+                    let refererClass = RefererClass(rawValue: try row["referer_class"].decode(String.self))
+                else { return nil }
+                return HitBreakdown(reason: reason, refererClass: refererClass, hits: Int(try row["hits"].decode(Int64.self)))
+            }.compactMap { $0 }
+            return SiteHits(quarterHours: quarterHours, breakdown: breakdown)
+        }
     }
 
     private func hits(_ query: PostgresQuery) async throws -> [QuarterHourHits] {
@@ -110,8 +133,8 @@ package struct PostgreSQLStatsRepository: StatsRepository {
                 for (linkID, counted, hits) in try await connection.rows(query, logger: logger, {
                     (try $0["link_id"].decode(Int64.self), Int(try $0["counted"].decode(Int64.self)), Int(try $0["hits"].decode(Int64.self)))
                 }) {
-                    totals[linkID, default: (0, 0)].counted += counted
-                    totals[linkID, default: (0, 0)].hits += hits
+                    totals[linkID, default: (0, 0)].counted += piece.sign * counted
+                    totals[linkID, default: (0, 0)].hits += piece.sign * hits
                 }
             }
             return try await connection.rows("SELECT id, slug, name FROM link ORDER BY id", logger: logger) { row in
@@ -124,26 +147,38 @@ package struct PostgreSQLStatsRepository: StatsRepository {
         }
     }
 
+    /// Summed from the day and hour rollups of the pages that fit the range, the rest from
+    /// quarter hours; pages without views in the range are left out.
     package func pageTotals(from: Date, to: Date) async throws -> [PageTotals] {
+        let split = RollupSplit(from: from, to: to, levels: Rollup.pageLevels)
         let logger = database.logger
-        let (start, end) = (from.epochMillis, to.epochMillis)
         return try await database.withConnection { connection in
-            let clicks = Dictionary(
-                uniqueKeysWithValues: try await connection.rows(
-                    """
-                    SELECT path, SUM(counted)::bigint AS counted FROM click_referer_bucket
-                    WHERE bucket_start >= \(start) AND bucket_start < \(end) GROUP BY path
-                    """, logger: logger
-                ) { (try $0["path"].decode(String.self), Int(try $0["counted"].decode(Int64.self))) })
-            return try await connection.rows(
-                """
-                SELECT path, SUM(views)::bigint AS views FROM pageview_bucket
-                WHERE bucket_start >= \(start) AND bucket_start < \(end) GROUP BY path
-                """, logger: logger
-            ) { row in
-                let path = try row["path"].decode(String.self)
-                return PageTotals(path: path, views: Int(try row["views"].decode(Int64.self)), clicks: clicks[path] ?? 0)
+            var totals: [String: (views: Int, clicks: Int)] = [:]
+            for piece in split.pieces {
+                let (start, end) = (piece.start, piece.end)
+                let query: PostgresQuery =
+                    if let table = piece.rollup?.pageTable, let column = piece.rollup?.startColumn {
+                        """
+                        SELECT path, SUM(views)::bigint AS views, SUM(clicks)::bigint AS clicks FROM \(unescaped: table)
+                        WHERE \(unescaped: column) >= \(start) AND \(unescaped: column) < \(end) GROUP BY path
+                        """
+                    } else {
+                        """
+                        SELECT path, SUM(views)::bigint AS views, 0::bigint AS clicks FROM pageview_bucket
+                        WHERE bucket_start >= \(start) AND bucket_start < \(end) GROUP BY path
+                        UNION ALL
+                        SELECT path, 0::bigint, SUM(counted)::bigint FROM click_referer_bucket
+                        WHERE bucket_start >= \(start) AND bucket_start < \(end) GROUP BY path
+                        """
+                    }
+                for (path, views, clicks) in try await connection.rows(query, logger: logger, {
+                    (try $0["path"].decode(String.self), Int(try $0["views"].decode(Int64.self)), Int(try $0["clicks"].decode(Int64.self)))
+                }) {
+                    totals[path, default: (0, 0)].views += piece.sign * views
+                    totals[path, default: (0, 0)].clicks += piece.sign * clicks
+                }
             }
+            return totals.filter { $0.value.views > 0 }.map { PageTotals(path: $0.key, views: $0.value.views, clicks: $0.value.clicks) }
         }
     }
 }

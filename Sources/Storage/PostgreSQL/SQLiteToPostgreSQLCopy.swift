@@ -24,6 +24,8 @@ package enum SQLiteToPostgreSQLCopy {
         Table(name: "click_hour", key: ["link_id", "hour_start"], sums: ["counted", "hits"]),
         Table(name: "click_week", key: ["link_id", "week_start"], sums: ["counted", "hits"]),
         Table(name: "site_bucket", key: ["bucket_start", "reason", "referer_class"], sums: ["hits"]),
+        Table(name: "page_hour", key: ["path", "hour_start"], sums: ["views", "clicks"]),
+        Table(name: "page_day", key: ["path", "day_start"], sums: ["views", "clicks"]),
         Table(name: "click_referer_bucket", key: ["link_id", "bucket_start", "path"], sums: ["counted"]),
         Table(name: "click_source_bucket", key: ["link_id", "bucket_start", "utm_source", "utm_medium", "utm_campaign"], sums: ["counted"]),
         Table(name: "click_route_bucket", key: ["link_id", "bucket_start", "kind", "route_index"], sums: ["counted", "hits"]),
