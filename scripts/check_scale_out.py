@@ -296,7 +296,15 @@ def main():
     time.sleep(1)
     postgres("stop")
     went_down = until(lambda: a.ready() == 503 and b.ready() == 503, 10, "/readyz answering 503 without the database")
-    time.sleep(max(0.0, 5 - went_down))
+    # A confirmed click cannot wait out the outage: after 3 s it is withdrawn and the call says
+    # nothing was stored. Being counted, it would break the exact count below if written later.
+    asked = time.monotonic()
+    ingest = api(a, "POST", "/rpc", auth, json={"jsonrpc": "2.0", "id": 1, "method": "clicks.ingest", "params": {
+        "slug": "spread", "user_agent": BROWSER, "referer": SITE}}).json()
+    waited = time.monotonic() - asked
+    check(ingest.get("error", {}).get("code") == -32002, f"clicks.ingest while the database is away answered {ingest}")
+    check(2.9 < waited < 6, f"clicks.ingest answered -32002 after {waited:.1f} s, not after its 3 s wait")
+    time.sleep(max(0.0, 5 - went_down - waited))
     served_while_down = load.count()
     postgres("restart")
     until(lambda: a.ready() == 200 and b.ready() == 200, 20, "/readyz answering 200 once the database is back")
@@ -307,7 +315,8 @@ def main():
     until(lambda: counted(a, auth, "spread")[0] - before == completed, 30,
           lambda: f"{completed} clicks recorded after the outage (now {counted(a, auth, 'spread')[0] - before}; {diagnose(a, b)})")
     print(f"database stopped 5 s under load: {completed} redirects answered ({served_while_down} by the time it came back), "
-          f"/readyz 503 then 200, {completed} clicks recorded, 0 lost")
+          f"/readyz 503 then 200, {completed} clicks recorded, 0 lost; clicks.ingest answered -32002 after {waited:.1f} s "
+          f"and its click was never written")
 
     # SIGKILL of one instance under load: the other keeps serving; the killed one loses at most its queue.
     before = counted(b, auth, "spread")[0]
