@@ -53,7 +53,7 @@ def service(tmp_path_factory) -> Service:
         "CLICKTRAIL_DATABASE": str(database),
         "CLICKTRAIL_LOG_LEVEL": "warning",
     }
-    subprocess.run([binary, "demo-data", "--links", "30", "--clicks", "20000", "--days", "30", "--seed", "7"],
+    subprocess.run([binary, "demo-data", "--links", "60", "--clicks", "20000", "--days", "30", "--seed", "7"],
                    env=environment, check=True, capture_output=True)
     port = free_port()
     log = open(folder / "serve.log", "w")

@@ -40,6 +40,11 @@ def test_the_overview_shows_the_stats_apis_numbers_with_one_chart_point_per_buck
         first = page.locator("#links-table tbody tr").first
         assert first.locator("a").text_content() == table[0]["slug"]
         assert number(first.locator("td.num").first.text_content()) == table[0]["counted"]
+        # Sixty links: the first fifty, then the rest on request.
+        assert page.locator("#links-table tbody tr").count() == 50
+        page.click("#more-links")
+        page.wait_for_function("() => document.querySelectorAll('#links-table tbody tr').length === 60")
+        assert page.is_hidden("#more-links")
 
         # Thirty days in the browser's zone: one point per day.
         with page.expect_response(lambda response: "/api/v1/stats/overview" in response.url) as month:
@@ -128,6 +133,35 @@ def test_deactivating_stops_the_redirect(watched, service):
     assert httpx.get(f"{service.url}/go/{slug}", follow_redirects=False).status_code == 404
 
 
+def test_editing_changes_the_link_and_deleting_asks_first(watched, service):
+    slug = f"edit-{uuid.uuid4().hex[:8]}"
+    with service.api("links:write") as api:
+        assert api.post("/api/v1/links", json={"slug": slug, "url": "https://shop.example/old", "tags": ["keep"]}).status_code == 201
+    page = watched.page
+    sign_in(page, service.token("links:write"))
+    page.goto(f"/dashboard/#/links/{slug}/edit")
+    assert page.input_value("#field-tags") == "keep"
+    assert page.get_attribute("#field-slug", "readonly") is not None
+    page.fill("#field-name", "Renamed in the browser")
+    page.fill("#field-url", "https://shop.example/new")
+    page.click("button.primary")
+    page.wait_for_url(f"**/dashboard/#/links/{slug}")
+    page.wait_for_selector("text=Renamed in the browser")
+    with service.api("links:read") as api:
+        link = api.get(f"/api/v1/links/{slug}").json()
+    assert (link["name"], link["url"], link["tags"]) == ("Renamed in the browser", "https://shop.example/new", ["keep"])
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("text=Delete")
+    with service.api("links:read") as api:
+        assert api.get(f"/api/v1/links/{slug}").status_code == 200, "dismissing the question keeps the link"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Delete")
+    page.wait_for_url("**/dashboard/#/links")
+    with service.api("links:read") as api:
+        assert api.get(f"/api/v1/links/{slug}").status_code == 404
+
+
 def test_links_list_filters_and_pages(watched, service):
     page = watched.page
     sign_in(page, service.token("links:read"))
@@ -139,6 +173,19 @@ def test_links_list_filters_and_pages(watched, service):
     page.wait_for_selector("#links-list")
     slugs = page.locator("#links-list tbody tr a").all_text_contents()
     assert slugs and all("demo-001" in slug for slug in slugs)
+
+    page.goto("/dashboard/#/links?tag=demo")
+    page.wait_for_selector("#links-list")
+    first = page.locator("#links-list tbody tr a").all_text_contents()
+    assert len(first) == 50
+    page.click("#next-page")
+    page.wait_for_url("**cursor=**")
+    page.wait_for_function("(count) => document.querySelectorAll('#links-list tbody tr').length !== count", arg=50)
+    second = page.locator("#links-list tbody tr a").all_text_contents()
+    assert second and not set(first) & set(second)
+    with service.api("links:read") as api:
+        tagged = api.get("/api/v1/links", params={"tag": "demo", "limit": 500}).json()["items"]
+    assert len(first) + len(second) == len(tagged)
 
 
 def test_leads_are_browsed_and_an_admin_erases_a_subject_after_confirming(watched, service):

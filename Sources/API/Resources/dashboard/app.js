@@ -98,7 +98,9 @@ function rangeParams() {
   return { from: addDays(tomorrow, -days), to: tomorrow, tz, interval: days <= 7 ? "hour" : "day" };
 }
 
-function rangeControls(onChange) {
+// The range lives in the page's address (#/…?range=30d&tz=…), so a view can be bookmarked
+// and shared; changing it navigates.
+function rangeControls() {
   const range = el("select", { id: "range", "aria-label": "Range" },
     [["24h", "Last 24 hours"], ["7d", "Last 7 days"], ["30d", "Last 30 days"], ["90d", "Last 90 days"], ["custom", "Custom…"]]
       .map(([value, label]) => el("option", { value, selected: value === state.range }, label)));
@@ -113,7 +115,11 @@ function rangeControls(onChange) {
     state.to = to.value;
     state.tz = tz.value.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone;
     custom.hidden = state.range !== "custom";
-    if (state.range !== "custom" || (state.from && state.to)) onChange();
+    if (state.range !== "custom" || (state.from && state.to)) {
+      const path = (location.hash.slice(1) || "/").split("?")[0];
+      const custom = state.range === "custom" ? { from: state.from, to: state.to } : {};
+      location.hash = `#${path}?${query({ range: state.range, tz: state.tz, ...custom })}`;
+    }
   };
   range.addEventListener("change", apply);
   from.addEventListener("change", apply);
@@ -198,7 +204,7 @@ function goURL(slug) {
 async function overviewPage() {
   if (!can("stats:read")) return linksPage();
   const body = el("div", {});
-  show(el("h1", { text: "Overview" }), rangeControls(() => overviewPage()), body);
+  show(el("h1", { text: "Overview" }), rangeControls(), body);
   const params = rangeParams();
   body.append(el("p", { class: "muted", text: "Loading…" }));
   try {
@@ -230,30 +236,38 @@ async function overviewPage() {
 
 function linksTable(links, totalCounted, params) {
   if (links.items.length === 0) return el("p", { class: "empty" }, "No links yet — ", el("a", { href: "#/links/new", text: "create one" }), ", then link to /go/<slug> from your site.");
-  const rows = links.items.map((row) => {
+  const row = (item) => {
     const spark = el("td", { class: "hide-narrow" });
-    return { row, spark, tr: el("tr", {},
-      el("td", {}, el("a", { href: `#/links/${encodeURIComponent(row.slug)}`, text: row.slug }), el("div", { class: "muted", text: row.name })),
-      el("td", { class: "num", text: number.format(row.counted) }),
-      el("td", { class: "num", text: number.format(row.hits) }),
-      el("td", { class: "num", text: totalCounted ? percent.format(row.counted / totalCounted) : "–" }),
-      spark) };
-  });
-  // Sparklines follow for the first rows, one request each, after the table is usable.
-  const sparkInterval = params.interval === "hour" && params.to && params.from && state.range === "24h" ? "hour" : "day";
-  Promise.all(rows.slice(0, 20).map(async ({ row, spark }) => {
+    const tr = el("tr", {},
+      el("td", {}, el("a", { href: `#/links/${encodeURIComponent(item.slug)}`, text: item.slug }), el("div", { class: "muted", text: item.name })),
+      el("td", { class: "num", text: number.format(item.counted) }),
+      el("td", { class: "num", text: number.format(item.hits) }),
+      el("td", { class: "num", text: totalCounted ? percent.format(item.counted / totalCounted) : "–" }),
+      spark);
+    return { item, spark, tr };
+  };
+  const rows = links.items.map(row);
+  const tbody = el("tbody", {}, rows.map((r) => r.tr));
+  // Trend lines follow for the first rows, one request each, once the table is usable.
+  const range = { from: params.from, to: params.to, tz: params.tz, interval: state.range === "24h" ? "hour" : "day" };
+  for (const { item, spark } of rows.slice(0, 20)) {
+    api("GET", `/api/v1/stats/links/${encodeURIComponent(item.slug)}?${query(range)}`)
+      .then((stats) => spark.append(sparkline(stats.series)))
+      .catch(() => {});
+  }
+  let cursor = links.next_cursor;
+  const more = el("button", { type: "button", id: "more-links", hidden: !cursor, onclick: async () => {
     try {
-      const stats = await api("GET", `/api/v1/stats/links/${encodeURIComponent(row.slug)}?${query({ from: params.from, to: params.to, tz: params.tz, interval: sparkInterval })}`);
-      spark.append(sparkline(stats.series));
-    } catch (error) {
-      spark.textContent = "";
-    }
-  }));
-  return el("div", { class: "table-wrap" }, el("table", { id: "links-table" },
+      const page = await api("GET", `/api/v1/stats/links?${query({ from: params.from, to: params.to, tz: params.tz, limit: 100, cursor })}`);
+      tbody.append(...page.items.map((item) => row(item).tr));
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+    } catch (error) { more.replaceWith(problemBox(error)); }
+  } }, "Show more links");
+  return el("div", {}, el("div", { class: "table-wrap" }, el("table", { id: "links-table" },
     el("thead", {}, el("tr", {}, el("th", { text: "Link" }), el("th", { class: "num", text: "Counted" }), el("th", { class: "num", text: "All hits" }),
       el("th", { class: "num", text: "Share" }), el("th", { class: "hide-narrow", text: "Trend" }))),
-    el("tbody", {}, rows.map((r) => r.tr))),
-    links.next_cursor ? el("p", { class: "muted", text: "The 50 links with most counted clicks; the API lists all." }) : null);
+    tbody)), el("div", { class: "pager" }, more));
 }
 
 function pagesTable(pages) {
@@ -316,7 +330,7 @@ async function linkPage(slug) {
   const stats = el("div", {});
   show(el("h1", { text: link.name || link.slug }), el("div", { class: "copy" }, url, copy, copied), actions,
     el("h2", { text: "Settings" }), settingsList(link),
-    can("stats:read") ? el("h2", { text: "Clicks" }) : null, can("stats:read") ? rangeControls(() => loadLinkStats(link, stats)) : null, stats);
+    can("stats:read") ? el("h2", { text: "Clicks" }) : null, can("stats:read") ? rangeControls() : null, stats);
   if (can("stats:read")) loadLinkStats(link, stats);
 }
 
@@ -534,6 +548,12 @@ async function route(event) {
   charts.clear();
   const [path, search] = (location.hash.slice(1) || "/").split("?");
   const params = new URLSearchParams(search || "");
+  if (params.get("range")) {
+    state.range = params.get("range");
+    state.tz = params.get("tz") || state.tz;
+    state.from = params.get("from") || "";
+    state.to = params.get("to") || "";
+  }
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   for (const link of document.querySelectorAll("nav a")) {
     const current = link.getAttribute("href").slice(2).split("/")[0] === (parts[0] || "");
