@@ -1,9 +1,10 @@
 import Domain
 import Foundation
 
-/// Fills a database with a `DemoPlan`: the links (reused when their slug exists), then each
-/// hour's clicks as one batch of the click writer's own store, so counters, aggregates and the
-/// raw log agree exactly as for served clicks, on either backend.
+/// Fills a database with a `DemoPlan`: the links (reused when their slug exists), then the
+/// hours' clicks in batches of the click writer's own store, so counters, aggregates and the raw
+/// log agree exactly as for served clicks, on either backend. Quiet hours are gathered into one
+/// batch: every batch costs a round of statements, however few clicks it holds.
 package struct DemoDataLoader {
     package struct Summary: Sendable, Equatable {
         package var links: Int
@@ -14,25 +15,37 @@ package struct DemoDataLoader {
     }
 
     let storage: AppStorage
+    /// Page-view rows (path and quarter hour) per batch.
+    static let viewBatch = 5_000
 
     package init(storage: AppStorage) {
         self.storage = storage
     }
 
-    /// `progress` is told the number of clicks written after every hour.
+    /// `progress` is told the number of clicks written after every batch.
     package func load(_ plan: DemoPlan, progress: (Int) -> Void = { _ in }) async throws -> Summary {
         let linkIDs = try await createLinks(plan)
         let mix = DemoMix(plan: plan, linkIDs: linkIDs)
         var clicks = 0
         var pageViews = 0
-        for index in 0..<plan.hours {
-            let hour = mix.hour(index)
-            _ = try await storage.clicks.store(hour.clicks)
-            try await storage.addPageViews(hour.pageViews)
-            clicks += hour.clicks.count
-            pageViews += hour.pageViews.reduce(0) { $0 + $1.views }
+        var pendingClicks: [ClickRecord] = []
+        var pendingViews: [(path: String, at: Int64, views: Int)] = []
+        func flush() async throws {
+            if !pendingClicks.isEmpty { _ = try await storage.clicks.store(pendingClicks) }
+            if !pendingViews.isEmpty { try await storage.addPageViews(pendingViews) }
+            clicks += pendingClicks.count
+            pendingClicks.removeAll(keepingCapacity: true)
+            pendingViews.removeAll(keepingCapacity: true)
             progress(clicks)
         }
+        for index in 0..<plan.hours {
+            let hour = mix.hour(index)
+            pendingClicks += hour.clicks
+            pendingViews += hour.pageViews
+            pageViews += hour.pageViews.reduce(0) { $0 + $1.views }
+            if pendingClicks.count >= storage.clicks.batchSize || pendingViews.count >= Self.viewBatch { try await flush() }
+        }
+        try await flush()
         return Summary(
             links: linkIDs.count, clicks: clicks, pageViews: pageViews, from: plan.firstHour,
             to: plan.firstHour.addingTimeInterval(Double(plan.hours) * 3_600))
