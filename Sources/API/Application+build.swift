@@ -39,7 +39,7 @@ package func buildApplication(
         writer: dependencies.clickWriter, forwardsToGA: configuration.ga != nil)
     let redirector = Redirector(
         intake: intake, customTags: configuration.customTags, siteHosts: configuration.siteHosts,
-        trustedProxies: configuration.trustedProxies, fallbackURL: configuration.fallbackURL,
+        forwarded: ForwardedRequest(trustedProxies: configuration.trustedProxies), fallbackURL: configuration.fallbackURL,
         visitorCookies: configuration.ga.map {
             VisitorCookies(
                 measurementID: $0.measurementID, consentFormat: configuration.consentFormat,
@@ -92,7 +92,7 @@ func buildRouter(
     MetricsController(registry: AppMetrics.registry, clickWriter: dependencies.clickWriter, outbox: storage.outbox).addRoutes(to: router)
     RedirectController(redirector: redirector).addRoutes(to: router)
 
-    let sessions = DashboardSession(forwarded: ForwardedRequest(trustedProxies: configuration.trustedProxies))
+    let sessions = DashboardSession(forwarded: redirector.forwarded)
     DashboardController(assets: try DashboardAssets(), sessions: sessions, authority: dependencies.tokenAuthority).addRoutes(to: router)
 
     let authentication = AuthenticationMiddleware(authority: dependencies.tokenAuthority)

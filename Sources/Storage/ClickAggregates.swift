@@ -36,7 +36,7 @@ struct ClickAggregates {
         if verdict.refererClass == .internal, let referer = verdict.referer {
             let path = Referer.path(ofStored: referer)
             referers[RefererKey(linkID: click.linkID, start: quarter, path: path), default: 0] += 1
-            for rollup in Rollup.pageLevels {
+            for (rollup, _) in Rollup.pageTables {
                 pageClicks[PageKey(rollup: rollup, path: path, start: rollup.start(of: millis)), default: 0] += 1
             }
         }
@@ -69,8 +69,7 @@ struct ClickAggregates {
                 try addToRollup.execute(arguments: [key.linkID, key.start, totals.counted, totals.hits])
             }
         }
-        for rollup in Rollup.pageLevels {
-            guard let table = rollup.pageTable else { continue }
+        for (rollup, table) in Rollup.pageTables {
             let addToPage = try db.cachedStatement(sql: """
                 INSERT INTO \(table) (path, \(rollup.startColumn), clicks) VALUES (?, ?, ?)
                 ON CONFLICT (path, \(rollup.startColumn)) DO UPDATE SET clicks = clicks + excluded.clicks
@@ -200,8 +199,7 @@ extension ClickAggregates {
                 into: rollup.table, columns: "link_id BIGINT, \(rollup.startColumn) BIGINT, counted BIGINT, hits BIGINT",
                 key: "link_id, \(rollup.startColumn)", add: ["counted", "hits"], connection, logger: logger)
         }
-        for rollup in Rollup.pageLevels {
-            guard let table = rollup.pageTable else { continue }
+        for (rollup, table) in Rollup.pageTables {
             try await upsert(
                 pageClicks.filter { $0.key.rollup == rollup }.sorted { ($0.key.path, $0.key.start) < ($1.key.path, $1.key.start) }
                     .map { ["path": .text($0.key.path), rollup.startColumn: .int($0.key.start), "clicks": .int(Int64($0.value))] as [String: JSONColumn] },

@@ -16,17 +16,15 @@ package enum LinkDeletion {
                 AND site_bucket.referer_class = gone.referer_class
             """
         ]
-            + Rollup.pageLevels.compactMap { rollup in
-                rollup.pageTable.map { table in
-                    """
-                    UPDATE \(table) SET clicks = \(table).clicks - gone.counted
-                    FROM (
-                        SELECT path, bucket_start - (bucket_start % \(rollup.size)) AS start, SUM(counted) AS counted
-                        FROM click_referer_bucket WHERE link_id = \(linkIDPlaceholder) GROUP BY 1, 2
-                    ) AS gone
-                    WHERE \(table).path = gone.path AND \(table).\(rollup.startColumn) = gone.start
-                    """
-                }
+            + Rollup.pageTables.map { rollup, table in
+                """
+                UPDATE \(table) SET clicks = \(table).clicks - gone.counted
+                FROM (
+                    SELECT path, bucket_start - (bucket_start % \(rollup.size)) AS start, SUM(counted) AS counted
+                    FROM click_referer_bucket WHERE link_id = \(linkIDPlaceholder) GROUP BY 1, 2
+                ) AS gone
+                WHERE \(table).path = gone.path AND \(table).\(rollup.startColumn) = gone.start
+                """
             }
     }
 }

@@ -41,8 +41,8 @@ enum Rollup: CaseIterable {
         }
     }
 
-    /// The levels the pages table is summed from, coarsest first.
-    static let pageLevels = allCases.filter { $0.pageTable != nil }
+    /// The levels the pages table is summed from, coarsest first, with their tables.
+    static let pageTables = allCases.compactMap { rollup in rollup.pageTable.map { (rollup: rollup, table: $0) } }
 
     func start(of millis: Int64) -> Int64 {
         AggregateBucket.start(of: millis, size: size)

@@ -31,8 +31,7 @@ package struct SQLitePageViewRepository: PageViewRepository {
             ON CONFLICT (path, bucket_start) DO UPDATE SET views = views + excluded.views
             """
         ).execute(arguments: [path, AggregateBucket.quarterHourStart(of: epochMillis), views])
-        for rollup in Rollup.pageLevels {
-            guard let table = rollup.pageTable else { continue }
+        for (rollup, table) in Rollup.pageTables {
             try db.cachedStatement(sql: """
                 INSERT INTO \(table) (path, \(rollup.startColumn), views) VALUES (?, ?, ?)
                 ON CONFLICT (path, \(rollup.startColumn)) DO UPDATE SET views = views + excluded.views

@@ -19,15 +19,13 @@ package struct SQLiteStatsRepository: StatsRepository {
                     WHERE link_id = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start
                     """,
                 arguments: [linkID, from.epochMillis, to.epochMillis]
-            ).compactMap(Self.quarterHourHits)
+            ).compactMap { row in
+                guard let reason = HitReason(rawValue: row["reason"]), let refererClass = RefererClass(rawValue: row["referer_class"]) else {
+                    return nil
+                }
+                return QuarterHourHits(start: Date(epochMillis: row["bucket_start"]), reason: reason, refererClass: refererClass, hits: row["hits"])
+            }
         }
-    }
-
-    private static func quarterHourHits(_ row: Row) -> QuarterHourHits? {
-        guard let reason = HitReason(rawValue: row["reason"]), let refererClass = RefererClass(rawValue: row["referer_class"]) else {
-            return nil
-        }
-        return QuarterHourHits(start: Date(epochMillis: row["bucket_start"]), reason: reason, refererClass: refererClass, hits: row["hits"])
     }
 
     package func siteHits(from: Date, to: Date) async throws -> SiteHits {
@@ -141,7 +139,7 @@ package struct SQLiteStatsRepository: StatsRepository {
     /// Summed from the day and hour rollups of the pages that fit the range, the rest from
     /// quarter hours; pages without views in the range are left out.
     package func pageTotals(from: Date, to: Date) async throws -> [PageTotals] {
-        let split = RollupSplit(from: from, to: to, levels: Rollup.pageLevels)
+        let split = RollupSplit(from: from, to: to, levels: Rollup.pageTables.map(\.rollup))
         return try await database.writer.read { db in
             var totals: [String: (views: Int, clicks: Int)] = [:]
             for piece in split.pieces {

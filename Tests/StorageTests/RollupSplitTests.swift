@@ -28,7 +28,7 @@ import Testing
         for _ in 0..<200 {
             let start = origin + Int64.random(in: 0..<(30 * 96), using: &random) * Self.quarter
             let end = start + Int64.random(in: 0..<(40 * 96), using: &random) * Self.quarter
-            for levels in [Rollup.allCases, Rollup.pageLevels] {
+            for levels in [Rollup.allCases, Rollup.pageTables.map(\.rollup)] {
                 let split = RollupSplit(from: Date(epochMillis: start), to: Date(epochMillis: end), levels: levels)
                 let expected = Dictionary(uniqueKeysWithValues: stride(from: start, to: end, by: Int(Self.quarter)).map { ($0, 1) })
                 #expect(Self.coverage(split.pieces) == expected, "\(start)..<\(end)")

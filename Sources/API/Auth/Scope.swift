@@ -19,7 +19,7 @@ package struct Principal: Sendable, Equatable {
     package var subject: String?
     package var scopes: Set<Scope>
     /// When the token stops proving anything: a dashboard session ends with it.
-    package var expiresAt: Date? = nil
+    package var expiresAt: Date
 
     package func has(_ needed: Scope) -> Bool {
         scopes.contains { $0.grants(needed) }

@@ -15,7 +15,9 @@ struct DashboardController {
         dashboard.get("/", use: app)
         dashboard.get("sign-in") { _, _ in page("sign-in.html", status: .ok) }
         dashboard.get("assets/{name}", use: asset)
-        dashboard.get("session", use: session)
+        // The page asks who is signed in the way it calls the API: the middleware checks the cookie.
+        dashboard.group("session").add(middleware: AuthenticationMiddleware(authority: authority, dashboardSessions: sessions))
+            .group(context: AuthenticatedContext.self).get(use: session)
         dashboard.post("session", use: signIn)
         dashboard.delete("session", use: signOut)
         dashboard.post("session/delete", use: signOut)
@@ -39,24 +41,16 @@ struct DashboardController {
     }
 
     /// Who is signed in and what they may do, for the page to show only what works.
-    @Sendable func session(_ request: Request, context: AppRequestContext) async throws -> SessionInfo {
-        guard let token = sessions.token(in: request) else { throw Problem.unauthorized(.missing) }
-        if let refusal = sessions.refusal(of: request, peerAddress: context.peerAddress) { throw Problem.forbidden(refusal) }
-        let principal: Principal
-        do {
-            principal = try await authority.verify(token)
-        } catch {
-            throw Problem.unauthorized(error)
-        }
+    @Sendable func session(_ request: Request, context: AuthenticatedContext) async throws -> SessionInfo {
+        let principal = context.principal
         return SessionInfo(
-            subject: principal.subject, scopes: principal.scopes.map(\.rawValue).sorted(),
-            expires_at: principal.expiresAt.map(Timestamp.format))
+            subject: principal.subject, scopes: principal.scopes.map(\.rawValue).sorted(), expires_at: Timestamp.format(principal.expiresAt))
     }
 
     struct SessionInfo: ResponseEncodable {
         @NullWhenAbsent var subject: String?
         var scopes: [String]
-        @NullWhenAbsent var expires_at: String?
+        var expires_at: String
     }
 
     struct SignInForm: Decodable {
@@ -80,11 +74,11 @@ struct DashboardController {
         } catch {
             return page("sign-in.html", status: .unauthorized, message: "This token does not sign in: \(error.detail).")
         }
-        guard principal.has(.statsRead) || principal.has(.linksRead), let expiresAt = principal.expiresAt else {
+        guard principal.has(.statsRead) || principal.has(.linksRead) else {
             return page("sign-in.html", status: .forbidden, message: "This token has neither stats:read nor links:read: nothing to show.")
         }
         var response = Response(status: .seeOther, headers: [.location: "/dashboard/"])
-        response.setCookie(sessions.cookie(token: token, expiresAt: expiresAt, request: request, peerAddress: context.peerAddress))
+        response.setCookie(sessions.cookie(token: token, expiresAt: principal.expiresAt, request: request, peerAddress: context.peerAddress))
         return response
     }
 

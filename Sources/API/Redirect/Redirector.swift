@@ -11,7 +11,8 @@ struct Redirector: Sendable {
     /// `CLICKTRAIL_CUSTOM_TAGS`, captured from the `/go/` URL beside the UTM parameters.
     let customTags: Set<String>
     let siteHosts: SiteHosts?
-    let trustedProxies: TrustedProxies
+    /// Whose `Forwarded` headers are believed when the site's host is read from the request.
+    let forwarded: ForwardedRequest
     let fallbackURL: String?
     /// Read only when GA forwarding is on.
     let visitorCookies: VisitorCookies?
@@ -52,7 +53,7 @@ struct Redirector: Sendable {
             // The one form-decoding rule the referer's query goes through too: `+` is a space,
             // names are percent-decoded, so `/go/` and referer campaigns add up under one name.
             leadSource: request.uri.query.map { LeadSource(query: Substring($0), customTags: customTags) } ?? LeadSource(),
-            siteHosts: siteHosts ?? SiteHosts(requestHost: ForwardedRequest(trustedProxies: trustedProxies).host(request, peerAddress: peerAddress)))
+            siteHosts: siteHosts ?? SiteHosts(requestHost: forwarded.host(request, peerAddress: peerAddress)))
         // The user agent and language decide a rule here and are forgotten; only the index is kept.
         let facts = {
             RoutingFacts(

@@ -42,7 +42,7 @@ extension PostgreSQLPageViewRepository {
     /// keys sorted like the click aggregates, so concurrent writers lock rows in one order.
     static func addViews(_ views: [(path: String, at: Int64, views: Int)], _ connection: PostgresConnection, logger: Logger) async throws {
         let tables = [("pageview_bucket", "bucket_start", AggregateBucket.quarterHourMillis)]
-            + Rollup.pageLevels.compactMap { rollup in rollup.pageTable.map { ($0, rollup.startColumn, rollup.size) } }
+            + Rollup.pageTables.map { ($0.table, $0.rollup.startColumn, $0.rollup.size) }
         for (table, column, size) in tables {
             var sums: [String: [Int64: Int]] = [:]
             for view in views {

@@ -12,11 +12,22 @@ package struct PostgreSQLStatsRepository: StatsRepository {
     }
 
     package func quarterHourHits(linkID: Int64, from: Date, to: Date) async throws -> [QuarterHourHits] {
-        try await hits(
-            """
-            SELECT bucket_start, reason, referer_class, hits FROM click_bucket
-            WHERE link_id = \(linkID) AND bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis) ORDER BY bucket_start
-            """)
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT bucket_start, reason, referer_class, hits FROM click_bucket
+                WHERE link_id = \(linkID) AND bucket_start >= \(from.epochMillis) AND bucket_start < \(to.epochMillis) ORDER BY bucket_start
+                """, logger: logger
+            ) { row -> QuarterHourHits? in
+                guard let reason = HitReason(rawValue: try row["reason"].decode(String.self)),
+                    let refererClass = RefererClass(rawValue: try row["referer_class"].decode(String.self))
+                else { return nil }
+                return QuarterHourHits(
+                    start: Date(epochMillis: try row["bucket_start"].decode(Int64.self)), reason: reason, refererClass: refererClass,
+                    hits: Int(try row["hits"].decode(Int64.self)))
+            }.compactMap { $0 }
+        }
     }
 
     package func siteHits(from: Date, to: Date) async throws -> SiteHits {
@@ -47,20 +58,6 @@ package struct PostgreSQLStatsRepository: StatsRepository {
                 return HitBreakdown(reason: reason, refererClass: refererClass, hits: Int(try row["hits"].decode(Int64.self)))
             }.compactMap { $0 }
             return SiteHits(quarterHours: quarterHours, breakdown: breakdown)
-        }
-    }
-
-    private func hits(_ query: PostgresQuery) async throws -> [QuarterHourHits] {
-        let logger = database.logger
-        return try await database.withConnection { connection in
-            try await connection.rows(query, logger: logger) { row -> QuarterHourHits? in
-                guard let reason = HitReason(rawValue: try row["reason"].decode(String.self)),
-                    let refererClass = RefererClass(rawValue: try row["referer_class"].decode(String.self))
-                else { return nil }
-                return QuarterHourHits(
-                    start: Date(epochMillis: try row["bucket_start"].decode(Int64.self)), reason: reason, refererClass: refererClass,
-                    hits: Int(try row["hits"].decode(Int64.self)))
-            }.compactMap { $0 }
         }
     }
 
@@ -150,7 +147,7 @@ package struct PostgreSQLStatsRepository: StatsRepository {
     /// Summed from the day and hour rollups of the pages that fit the range, the rest from
     /// quarter hours; pages without views in the range are left out.
     package func pageTotals(from: Date, to: Date) async throws -> [PageTotals] {
-        let split = RollupSplit(from: from, to: to, levels: Rollup.pageLevels)
+        let split = RollupSplit(from: from, to: to, levels: Rollup.pageTables.map(\.rollup))
         let logger = database.logger
         return try await database.withConnection { connection in
             var totals: [String: (views: Int, clicks: Int)] = [:]
