@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A bounded queue between many producers and one consumer that takes elements in batches.
+/// A bounded queue between many producers and consumers that take elements in batches.
 /// A producer that finds it full waits until the consumer makes room (back-pressure), for as
 /// long as it chooses to.
 package final class BatchQueue<Element: Sendable>: Sendable {
@@ -15,7 +15,8 @@ package final class BatchQueue<Element: Sendable>: Sendable {
         var buffer: [Element] = []
         var waitingProducers: [WaitingProducer] = []
         var nextProducerID: UInt64 = 0
-        var waitingConsumer: CheckedContinuation<[Element]?, Never>?
+        /// In the order they came; an element arriving goes to the first.
+        var waitingConsumers: [CheckedContinuation<[Element]?, Never>] = []
         var finished = false
     }
 
@@ -95,7 +96,7 @@ package final class BatchQueue<Element: Sendable>: Sendable {
         return await withCheckedContinuation { continuation in
             let ready: [Element]?? = state.withLock { state in
                 if !state.buffer.isEmpty || state.finished { return .some(Self.take(&state, maxCount, capacity)) }
-                state.waitingConsumer = continuation
+                state.waitingConsumers.append(continuation)
                 return .none
             }
             if let ready { continuation.resume(returning: ready.flatMap { $0.isEmpty ? nil : $0 }) }
@@ -104,19 +105,19 @@ package final class BatchQueue<Element: Sendable>: Sendable {
 
     /// No more waiting for elements: `nextBatch` returns what is left, then nil.
     package func finish() {
-        let consumer = state.withLock { state in
+        // Consumers only wait on an empty buffer, so each of them is done.
+        let consumers = state.withLock { state in
             state.finished = true
-            defer { state.waitingConsumer = nil }
-            return state.buffer.isEmpty ? state.waitingConsumer : nil
+            defer { state.waitingConsumers = [] }
+            return state.waitingConsumers
         }
-        consumer?.resume(returning: nil)
+        for consumer in consumers { consumer.resume(returning: nil) }
     }
 
     /// Hands `element` straight to a waiting consumer, else buffers it.
     private static func deliver(_ element: Element, _ state: inout State) {
-        if let consumer = state.waitingConsumer {
-            state.waitingConsumer = nil
-            consumer.resume(returning: [element])
+        if !state.waitingConsumers.isEmpty {
+            state.waitingConsumers.removeFirst().resume(returning: [element])
         } else {
             state.buffer.append(element)
         }

@@ -113,20 +113,29 @@ package final class ClickWriter: Service {
         // a consumer left waiting for batches would keep the process alive forever.
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                let batchSize = store.batchSize
-                while let batch = await queue.nextBatch(maxCount: batchSize) {
-                    await write(batch)
-                    // More than one click waited: traffic is flowing. A short pause lets the next
-                    // batch gather instead of waking this task (and committing) for every click
-                    // or two. A lone click is written at once; after a full batch more are surely
-                    // waiting, and pausing would only let the queue fill.
-                    if batch.count > 1, batch.count < batchSize { try? await Task.sleep(for: Self.gatheringPause) }
+                await withDiscardingTaskGroup { group in
+                    for _ in 0..<max(1, store.concurrentBatches) {
+                        group.addTask { await self.writeBatches() }
+                    }
                 }
             } onGracefulShutdown: {
                 self.queue.finish()
             }
         } onCancel: {
             self.queue.finish()
+        }
+    }
+
+    /// Takes batches off the queue and writes them until it is finished and empty.
+    private func writeBatches() async {
+        let batchSize = store.batchSize
+        while let batch = await queue.nextBatch(maxCount: batchSize) {
+            await write(batch)
+            // More than one click waited: traffic is flowing. A short pause lets the next
+            // batch gather instead of waking this task (and committing) for every click
+            // or two. A lone click is written at once; after a full batch more are surely
+            // waiting, and pausing would only let the queue fill.
+            if batch.count > 1, batch.count < batchSize { try? await Task.sleep(for: Self.gatheringPause) }
         }
     }
 

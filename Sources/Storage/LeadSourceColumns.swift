@@ -8,10 +8,13 @@ import PostgresNIO
 enum LeadSourceColumns {
     static let names = LeadSource.parameterNames + ["custom"]
 
+    /// The values of `names`, in order.
+    static func values(_ source: LeadSource) -> [String?] {
+        LeadParameter.allCases.map { source[$0] } + [customJSON(source.custom)]
+    }
+
     static func arguments(_ source: LeadSource) -> StatementArguments {
-        var values: [(any DatabaseValueConvertible)?] = LeadParameter.allCases.map { source[$0] }
-        values.append(customJSON(source.custom))
-        return StatementArguments(values)
+        StatementArguments(values(source))
     }
 
     /// NULL when there are no custom tags, so rows without them stay small.
@@ -44,10 +47,9 @@ extension JSONEncoder {
 extension LeadSourceColumns {
     /// The values of `names`, in order, as PostgreSQL binds.
     static func append(_ source: LeadSource, to binds: inout PostgresBindings) {
-        for parameter in LeadParameter.allCases {
-            binds.append(source[parameter])
+        for value in values(source) {
+            binds.append(value)
         }
-        binds.append(customJSON(source.custom))
     }
 
     static func source(from row: PostgresRandomAccessRow) throws -> LeadSource {

@@ -14,6 +14,8 @@ package struct SQLiteClickStore: ClickStore {
     /// Enough to amortise a commit, small enough that the writer lock is held for a millisecond or two.
     package var batchSize: Int { 256 }
 
+    package var concurrentBatches: Int { 1 }
+
     package func store(_ clicks: [ClickRecord]) async throws -> StoredClicks {
         try await database.writer.write { db in try Self.insert(clicks, db) }
     }

@@ -48,6 +48,31 @@ import Testing
         #expect(await consumer.value == nil)
     }
 
+    @Test(.timeLimit(.minutes(1))) func finishingEndsEveryWaitingConsumer() async {
+        let queue = BatchQueue<Int>(capacity: 10)
+        let consumers = (0..<3).map { _ in Task { await queue.nextBatch(maxCount: 10) } }
+        queue.finish()
+        for consumer in consumers {
+            #expect(await consumer.value == nil)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func consumersSideBySideTakeEachElementOnce() async {
+        let queue = BatchQueue<Int>(capacity: 16)
+        let consumers = (0..<3).map { _ in
+            Task {
+                var taken: [Int] = []
+                while let batch = await queue.nextBatch(maxCount: 5) { taken += batch }
+                return taken
+            }
+        }
+        for value in 0..<1_000 { await queue.enqueue(value) }
+        queue.finish()
+        var taken: [Int] = []
+        for consumer in consumers { taken += await consumer.value }
+        #expect(taken.sorted() == Array(0..<1_000))
+    }
+
     @Test func tryingToEnqueueNeverWaitsAndRefusesOnlyWhenFull() async {
         let queue = BatchQueue<Int>(capacity: 2)
         #expect(queue.tryEnqueue(1))

@@ -79,6 +79,40 @@ import Testing
     }
 }
 
+@Suite struct ClickStoreTests {
+    /// One batch mixing clicks with and without a referer, lead parameters, a rule and a
+    /// destination: each row keeps exactly its own values, the missing ones as NULL.
+    @Test(arguments: TestBackend.allCases)
+    func everyColumnOfABatchKeepsItsValueOrNull(_ backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        let link = try await database.storage.links.create(try draft("columns"))
+        var lead = LeadSource(parameters: [(name: "utm_source", value: "news"), (name: "gclid", value: "g-1")], customTags: ["partner"])
+        lead.custom = ["partner": "acme"]
+        let at = Date(epochMillis: 1_800_000_000_000)
+        let plain = ClickRecord(
+            linkID: link.id, linkSlug: link.slug, occurredAt: at,
+            verdict: HitVerdict(reason: .noReferer, refererClass: .none, referer: nil, leadSource: LeadSource()))
+        var ruled = ClickRecord(
+            linkID: link.id, linkSlug: link.slug, occurredAt: at.addingTimeInterval(1),
+            verdict: HitVerdict(reason: .ok, refererClass: .internal, referer: "https://example.com/shoes", leadSource: lead))
+        ruled.rule = 2
+        var split = plain
+        split.destination = 0
+        _ = try await database.storage.clicks.store([plain, ruled, split])
+        let rows = try await database.rows(
+            "SELECT referer, counted, reason, utm_source, utm_medium, gclid, custom, rule, destination FROM click ORDER BY id")
+        let expected: [[String: String?]] = [
+            ["referer": nil, "counted": "0", "reason": "no_referer", "utm_source": nil, "utm_medium": nil, "gclid": nil, "custom": nil, "rule": nil, "destination": nil],
+            [
+                "referer": "https://example.com/shoes", "counted": "1", "reason": "ok", "utm_source": "news", "utm_medium": nil, "gclid": "g-1",
+                "custom": #"{"partner":"acme"}"#, "rule": "2", "destination": nil,
+            ],
+            ["referer": nil, "counted": "0", "reason": "no_referer", "utm_source": nil, "utm_medium": nil, "gclid": nil, "custom": nil, "rule": nil, "destination": "0"],
+        ]
+        #expect(rows == expected)
+    }
+}
+
 @Suite struct ConfirmedClickTests {
     @Test(arguments: TestBackend.allCases)
     func aConfirmedClickAnswersItsIdAndStoresItsCustomTags(_ backend: TestBackend) async throws {

@@ -87,6 +87,33 @@ import Testing
         #expect(try await database.int("SELECT COUNT(*) FROM click") == 3_200)
     }
 
+    /// `click` has no foreign key on PostgreSQL (the writer checks its links under a share lock):
+    /// deleting a link while batches for it are being written leaves none of its clicks behind.
+    @Test func aLinkDeletedWhileItsClicksAreWrittenLeavesNoneBehind() async throws {
+        let database = try await TestDatabase.make(.postgreSQL)
+        let doomed = try await database.storage.links.create(try draft("doomed"))
+        let kept = try await database.storage.links.create(try draft("kept"))
+        let store = PostgreSQLClickStore(database: try #require(database.server))
+        let verdict = HitVerdict(reason: .ok, refererClass: .internal, referer: "https://example.com/a", leadSource: LeadSource())
+        let clicks = [doomed, kept].flatMap { link in
+            (0..<20).map { _ in ClickRecord(linkID: link.id, linkSlug: link.slug, occurredAt: Date(epochMillis: 1_800_000_000_000), verdict: verdict) }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask { for _ in 0..<30 { _ = try await store.store(clicks) } }
+            }
+            // Deleted once its first clicks are in, while the writers go on.
+            while try await database.int("SELECT COUNT(*) FROM click WHERE link_id = \(doomed.id)") == 0 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(try await database.storage.links.delete(slug: doomed.slug))
+            try await group.waitForAll()
+        }
+        #expect(try await database.int("SELECT COUNT(*) FROM click WHERE link_id = \(doomed.id)") == 0)
+        #expect(try await database.int("SELECT COUNT(*) FROM click WHERE link_id = \(kept.id)") == 1_800)
+        #expect(try await database.int("SELECT click_count FROM link WHERE id = \(kept.id)") == 1_800)
+    }
+
     /// A link write on another instance reaches the feed when it commits (this instance's own
     /// writes are left out: its cache forgot them itself); a feed that (re)subscribes first
     /// reports that anything may have changed.

@@ -5,6 +5,11 @@ public protocol ClickStore: Sendable {
     /// (a database server) wants more per transaction than an embedded one.
     var batchSize: Int { get }
 
+    /// How many batches may be written at once. A database server runs each on a connection of
+    /// its own, so one batch's rows go in while the next is prepared; an embedded database has
+    /// one writer and gains nothing.
+    var concurrentBatches: Int { get }
+
     /// Stores `clicks` in one transaction.
     func store(_ clicks: [ClickRecord]) async throws -> StoredClicks
 }

@@ -18,6 +18,10 @@ package final class PostgreSQLDatabase: Sendable {
     let leaseTimeout: Duration
     /// How long one start-up attempt waits for the server.
     static let connectAttempt: Duration = .seconds(2)
+    /// The database's sockets on a thread of their own: on the HTTP server's event loops every
+    /// reply waited its turn behind the busy connections, and the click writer fell behind the
+    /// redirects under load (measured with scripts/bench).
+    static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     package init(
         settings: DatabaseServerSettings, maximumConnections: Int = 20, idleTimeout: Duration = .seconds(60),
@@ -34,7 +38,7 @@ package final class PostgreSQLDatabase: Sendable {
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.connectionIdleTimeout = idleTimeout
         // The pool logs nothing of its own: its connection errors reach us through the statements.
-        client = PostgresClient(configuration: configuration)
+        client = PostgresClient(configuration: configuration, eventLoopGroup: Self.eventLoopGroup)
         let client = client
         running = Task { await client.run() }
     }
@@ -47,7 +51,7 @@ package final class PostgreSQLDatabase: Sendable {
         configuration.options.connectTimeout = .milliseconds(Int64(timeout.components.seconds * 1000))
         configuration.options.additionalStartupParameters = [("application_name", settings.applicationName)]
         let connection = try await PostgresConnection.connect(
-            on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 0, logger: logger
+            on: Self.eventLoopGroup.next(), configuration: configuration, id: 0, logger: logger
         ).get()
         try? await connection.close()
     }

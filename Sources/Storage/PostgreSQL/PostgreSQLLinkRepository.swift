@@ -146,9 +146,11 @@ package struct PostgreSQLLinkRepository: LinkRepository {
                 """, logger: logger)
         }) == batch {}
         return try await database.withTransaction { connection in
-            // The row lock waits for click batches of this link in flight (their foreign keys
-            // share-lock it) and holds back new ones, so the subtraction sees every bucket.
+            // The row lock waits for click batches of this link in flight (they share-lock it)
+            // and holds back new ones, so the subtraction sees every bucket, and the clicks
+            // written since the batched deletes above go too.
             try await connection.execute("SELECT id FROM link WHERE id = \(id) FOR UPDATE", logger: logger)
+            try await connection.execute("DELETE FROM click WHERE link_id = \(id)", logger: logger)
             for statement in LinkDeletion.subtractFromSite(linkIDPlaceholder: "$1") {
                 var binds = PostgresBindings()
                 binds.append(id)
