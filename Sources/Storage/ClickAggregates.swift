@@ -177,6 +177,10 @@ extension ClickAggregates {
         let counterRows = counters.sorted { $0.key < $1.key }.map { Counter(id: $0.key, n: $0.value) }
         var clickCounts: [Int64: Int64] = [:]
         if !counterRows.isEmpty {
+            // Locked in id order first: the update's join may visit the rows in any order, and
+            // two batches locking shared links in different orders could deadlock.
+            try await connection.execute(
+                "SELECT id FROM link WHERE id = ANY(\(counterRows.map(\.id))) ORDER BY id FOR NO KEY UPDATE", logger: logger)
             let counts = try await connection.rows(
                 """
                 UPDATE link SET click_count = click_count + t.n

@@ -4,8 +4,9 @@ import PostgresNIO
 
 /// The click writer's batches in PostgreSQL: rows, counters, aggregates and GA outbox events in
 /// one transaction. Batches of this and other instances run at the same time, so every
-/// transaction locks what it shares with others in one order (the batch's links by id, then
-/// aggregate keys sorted) and two of them can wait for each other but never deadlock.
+/// transaction locks what it shares with others in one order (a share lock on the batch's links
+/// by id, their counters by id, then aggregate keys sorted) and two of them can wait for each
+/// other but never deadlock.
 package struct PostgreSQLClickStore: ClickStore {
     private let database: PostgreSQLDatabase
 

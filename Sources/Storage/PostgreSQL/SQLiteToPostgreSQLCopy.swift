@@ -123,10 +123,18 @@ package enum SQLiteToPostgreSQLCopy {
     ) async throws {
         // The target's column types say how SQLite's loose values become PostgreSQL's: 0/1 as
         // booleans, JSON text as jsonb, blobs (the outbox's payloads) as text.
-        let types = Dictionary(uniqueKeysWithValues: try await connection.rows(
-            "SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns WHERE table_name = \(table.name)",
-            logger: logger
-        ) { (try $0["name"].decode(String.self), try $0["type"].decode(String.self)) })
+        let columns = try await connection.rows(
+            """
+            SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = \(table.name) ORDER BY ordinal_position
+            """, logger: logger
+        ) { (name: try $0["name"].decode(String.self), type: try $0["type"].decode(String.self)) }
+        let names = columns.map(\.name).joined(separator: ", ")
+        let insert = """
+            INSERT INTO \(table.name) (\(names))
+            SELECT \(columns.map { "\($0.name)::\($0.type)" }.joined(separator: ", "))
+            FROM unnest(\((1...columns.count).map { "$\($0)" }.joined(separator: ", "))) AS t(\(names))
+            """
         let total = try await snapshot.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.name)") ?? 0 }
         let keyList = table.key.joined(separator: ", ")
         var after: [DatabaseValue]? = nil
@@ -144,15 +152,12 @@ package enum SQLiteToPostgreSQLCopy {
                 return try Row.fetchAll(db, sql: "SELECT * FROM \(table.name) ORDER BY \(keyList) LIMIT ?", arguments: [batchSize])
             }
             guard let last = rows.last else { break }
-            let objects: [[String: Any]] = rows.map { row in
-                var object: [String: Any] = [:]
-                for name in row.columnNames { object[name] = jsonValue(row[name] as DatabaseValue, type: types[name]) }
-                return object
+            var binds = PostgresBindings()
+            for column in columns {
+                try ColumnValues(rows.map { $0[column.name] as DatabaseValue }, type: column.type, column: "\(table.name).\(column.name)")
+                    .append(to: &binds)
             }
-            let json = String(decoding: try JSONSerialization.data(withJSONObject: objects), as: UTF8.self)
-            try await connection.execute(
-                "INSERT INTO \(unescaped: table.name) SELECT * FROM json_populate_recordset(NULL::\(unescaped: table.name), \(json)::json)",
-                logger: logger)
+            try await connection.execute(PostgresQuery(unsafeSQL: insert, binds: binds), logger: logger)
             copied += rows.count
             after = table.key.map { last[$0] as DatabaseValue }
             let tenth = total == 0 ? 10 : copied * 10 / total
@@ -165,21 +170,69 @@ package enum SQLiteToPostgreSQLCopy {
         if copied == 0 { progress("\(table.name): empty") }
     }
 
-    private static func jsonValue(_ value: DatabaseValue, type: String?) -> Any {
-        switch value.storage {
-        case .null:
-            return NSNull()
-        case .int64(let number):
-            return type == "boolean" ? (number != 0) as Any : number as Any
-        case .double(let number):
-            return number
-        case .string(let text):
-            if type == "jsonb", let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) {
-                return parsed
+    /// One column of a batch as the array `unnest` reads, in the target column's kind; the
+    /// SELECT casts it to the exact type (integer, jsonb).
+    private enum ColumnValues {
+        case integers(NullableArray<Int64>)
+        case booleans(NullableArray<Bool>)
+        case reals(NullableArray<Double>)
+        case texts(NullableArray<String>)
+
+        /// Throws for a value the column's type cannot hold, rather than copy it as NULL.
+        init(_ values: [DatabaseValue], type: String, column: String) throws {
+            func convert<Value>(_ convert: (DatabaseValue.Storage) -> Value?) throws -> NullableArray<Value> {
+                NullableArray(elements: try values.map { value in
+                    if value.isNull { return nil }
+                    guard let converted = convert(value.storage) else {
+                        throw BackupError("\(column) holds \(value), which a PostgreSQL \(type) column cannot hold: nothing was copied")
+                    }
+                    return converted
+                })
             }
-            return text
-        case .blob(let data):
-            return String(decoding: data, as: UTF8.self)
+            switch type {
+            case "bigint", "integer", "smallint":
+                self = .integers(try convert { storage in
+                    switch storage {
+                    case .int64(let number): number
+                    case .string(let text): Int64(text)
+                    case .null, .double, .blob: nil
+                    }
+                })
+            case "boolean":
+                self = .booleans(try convert { storage in
+                    guard case .int64(let number) = storage else { return nil }
+                    return number != 0
+                })
+            case "double precision", "real":
+                self = .reals(try convert { storage in
+                    switch storage {
+                    case .int64(let number): Double(number)
+                    case .double(let number): number
+                    case .string(let text): Double(text)
+                    case .null, .blob: nil
+                    }
+                })
+            default:
+                // Text and jsonb; blobs are the outbox's payloads, which are UTF-8 JSON.
+                self = .texts(try convert { storage in
+                    switch storage {
+                    case .int64(let number): String(number)
+                    case .double(let number): String(number)
+                    case .string(let text): text
+                    case .blob(let data): String(decoding: data, as: UTF8.self)
+                    case .null: nil
+                    }
+                })
+            }
+        }
+
+        func append(to binds: inout PostgresBindings) throws {
+            switch self {
+            case .integers(let array): try binds.append(array)
+            case .booleans(let array): try binds.append(array)
+            case .reals(let array): try binds.append(array)
+            case .texts(let array): try binds.append(array)
+            }
         }
     }
 }
