@@ -9,8 +9,10 @@ import http.client
 import http.server
 import json
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -366,8 +368,20 @@ def main():
     for query, left, right in zip(queries, expected, actual):
         check(left == right, f"{query} differs after copy-data:\n{left[:300]}\n{right[:300]}")
     check(all(len(text) > 50 for text in expected), "an answer is suspiciously empty")
+
+    # SQLite keeps whatever a column is given; a value PostgreSQL's column type cannot hold stops
+    # the copy with the table and column named, and nothing is left half copied.
+    damaged = os.path.join(WORK, "damaged.sqlite")
+    shutil.copyfile(sqlite, damaged)
+    with sqlite3.connect(damaged) as db:
+        db.execute("UPDATE link SET click_count = 'many' WHERE id = (SELECT MIN(id) FROM link)")
+    psql(server, "CREATE DATABASE refused")
+    refused_url = database_url(server, "refused")
+    out = subprocess.run([BIN, "copy-data", "--from", damaged, "--to", refused_url], capture_output=True, text=True)
+    check(out.returncode != 0 and "link.click_count holds" in out.stderr, f"a value bigint cannot hold was not refused: {out.stderr}")
+    check(psql(refused_url, "SELECT COUNT(*) FROM link") == "0", "the refused copy left rows behind")
     print(f"copy-data: {len(queries)} stats, link and export answers identical on SQLite and on PostgreSQL after the move; "
-          "a second copy into the filled database was refused")
+          "a second copy into the filled database was refused, and so was a file holding text in a counter")
 
 
 if __name__ == "__main__":
