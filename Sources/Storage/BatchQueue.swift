@@ -1,9 +1,16 @@
 import Synchronization
 
 /// A bounded queue between many producers and consumers that take elements in batches.
-/// A producer that finds it full waits until the consumer makes room (back-pressure), for as
-/// long as it chooses to.
+/// A producer that finds it full waits until a consumer makes room (back-pressure), for as
+/// long as it chooses to. A consumer may wait for a backlog: it is handed a batch only once at
+/// least its minimum is queued.
 package final class BatchQueue<Element: Sendable>: Sendable {
+    private struct WaitingConsumer {
+        var minimum: Int
+        var maxCount: Int
+        var resume: CheckedContinuation<[Element]?, Never>
+    }
+
     private struct WaitingProducer {
         var id: UInt64
         var element: Element
@@ -15,8 +22,8 @@ package final class BatchQueue<Element: Sendable>: Sendable {
         var buffer: [Element] = []
         var waitingProducers: [WaitingProducer] = []
         var nextProducerID: UInt64 = 0
-        /// In the order they came; an element arriving goes to the first.
-        var waitingConsumers: [CheckedContinuation<[Element]?, Never>] = []
+        /// In the order they came; elements go to the first whose minimum is queued.
+        var waitingConsumers: [WaitingConsumer] = []
         var finished = false
     }
 
@@ -44,7 +51,7 @@ package final class BatchQueue<Element: Sendable>: Sendable {
     package func enqueue(_ element: Element, waitingAtMost bound: Duration?) async -> Bool {
         let accepted: Bool = state.withLock { state in
             guard state.buffer.count < capacity || state.finished else { return false }
-            Self.deliver(element, &state)
+            Self.deliver(element, &state, capacity)
             return true
         }
         if accepted { return true }
@@ -52,7 +59,7 @@ package final class BatchQueue<Element: Sendable>: Sendable {
             let waitingAs: UInt64? = state.withLock { state in
                 // The consumer may have made room since the first look.
                 if state.buffer.count < capacity {
-                    Self.deliver(element, &state)
+                    Self.deliver(element, &state, capacity)
                     return nil
                 }
                 state.nextProducerID += 1
@@ -84,19 +91,24 @@ package final class BatchQueue<Element: Sendable>: Sendable {
     package func tryEnqueue(_ element: Element) -> Bool {
         state.withLock { state in
             guard (state.buffer.count < capacity && state.waitingProducers.isEmpty) || state.finished else { return false }
-            Self.deliver(element, &state)
+            Self.deliver(element, &state, capacity)
             return true
         }
     }
 
-    /// Up to `maxCount` elements in arrival order, waiting while there are none;
-    /// nil once the queue is finished and empty.
-    package func nextBatch(maxCount: Int) async -> [Element]? {
-        if let batch = takeBatch(maxCount) { return batch.isEmpty ? nil : batch }
+    /// Up to `maxCount` elements in arrival order, waiting until at least `minimum` are queued;
+    /// nil once the queue is finished and empty. After `finish()` it returns what is left
+    /// whatever the minimum.
+    package func nextBatch(maxCount: Int, atLeast minimum: Int = 1) async -> [Element]? {
+        let minimum = max(1, minimum)
+        if let batch = takeBatch(maxCount, minimum) { return batch.isEmpty ? nil : batch }
         return await withCheckedContinuation { continuation in
             let ready: [Element]?? = state.withLock { state in
-                if !state.buffer.isEmpty || state.finished { return .some(Self.take(&state, maxCount, capacity)) }
-                state.waitingConsumers.append(continuation)
+                if state.buffer.count >= minimum || state.finished {
+                    defer { Self.serveConsumers(&state, capacity) }
+                    return .some(Self.take(&state, maxCount, capacity))
+                }
+                state.waitingConsumers.append(WaitingConsumer(minimum: minimum, maxCount: maxCount, resume: continuation))
                 return .none
             }
             if let ready { continuation.resume(returning: ready.flatMap { $0.isEmpty ? nil : $0 }) }
@@ -105,29 +117,38 @@ package final class BatchQueue<Element: Sendable>: Sendable {
 
     /// No more waiting for elements: `nextBatch` returns what is left, then nil.
     package func finish() {
-        // Consumers only wait on an empty buffer, so each of them is done.
-        let consumers = state.withLock { state in
+        let served = state.withLock { state in
             state.finished = true
             defer { state.waitingConsumers = [] }
-            return state.waitingConsumers
+            return state.waitingConsumers.map { consumer in
+                (consumer.resume, Self.take(&state, consumer.maxCount, capacity))
+            }
         }
-        for consumer in consumers { consumer.resume(returning: nil) }
+        for (consumer, batch) in served { consumer.resume(returning: batch.isEmpty ? nil : batch) }
     }
 
-    /// Hands `element` straight to a waiting consumer, else buffers it.
-    private static func deliver(_ element: Element, _ state: inout State) {
-        if !state.waitingConsumers.isEmpty {
-            state.waitingConsumers.removeFirst().resume(returning: [element])
-        } else {
-            state.buffer.append(element)
+    /// Buffers `element`, then hands batches to the waiting consumers it satisfies.
+    private static func deliver(_ element: Element, _ state: inout State, _ capacity: Int) {
+        state.buffer.append(element)
+        serveConsumers(&state, capacity)
+    }
+
+    /// Hands each waiting consumer whose minimum is queued its batch, first come first served.
+    private static func serveConsumers(_ state: inout State, _ capacity: Int) {
+        while let index = state.waitingConsumers.firstIndex(where: { state.buffer.count >= $0.minimum }) {
+            let consumer = state.waitingConsumers.remove(at: index)
+            consumer.resume.resume(returning: take(&state, consumer.maxCount, capacity))
         }
     }
 
     /// A batch when one is ready (possibly empty when finished), nil when the caller must wait.
-    private func takeBatch(_ maxCount: Int) -> [Element]? {
+    private func takeBatch(_ maxCount: Int, _ minimum: Int) -> [Element]? {
         state.withLock { state in
-            guard !state.buffer.isEmpty || state.finished else { return nil }
-            return Self.take(&state, maxCount, capacity)
+            guard state.buffer.count >= minimum || state.finished else { return nil }
+            let batch = Self.take(&state, maxCount, capacity)
+            // Producers that moved in may have made another consumer's minimum.
+            Self.serveConsumers(&state, capacity)
+            return batch
         }
     }
 

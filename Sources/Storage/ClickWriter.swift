@@ -114,8 +114,12 @@ package final class ClickWriter: Service {
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await withDiscardingTaskGroup { group in
-                    for _ in 0..<max(1, store.concurrentBatches) {
-                        group.addTask { await self.writeBatches() }
+                    group.addTask { await self.writeBatches(waitingFor: 1) }
+                    // Helpers start a batch only when a full one waits behind the running ones:
+                    // a smaller backlog goes whole into the next batch anyway, and clicks keep
+                    // their arrival order in the log until the writer falls behind.
+                    for _ in 1..<max(1, store.concurrentBatches) {
+                        group.addTask { await self.writeBatches(waitingFor: self.store.batchSize) }
                     }
                 }
             } onGracefulShutdown: {
@@ -126,10 +130,11 @@ package final class ClickWriter: Service {
         }
     }
 
-    /// Takes batches off the queue and writes them until it is finished and empty.
-    private func writeBatches() async {
+    /// Takes batches of at least `minimum` clicks off the queue and writes them until it is
+    /// finished and empty.
+    private func writeBatches(waitingFor minimum: Int) async {
         let batchSize = store.batchSize
-        while let batch = await queue.nextBatch(maxCount: batchSize) {
+        while let batch = await queue.nextBatch(maxCount: batchSize, atLeast: minimum) {
             await write(batch)
             // More than one click waited: traffic is flowing. A short pause lets the next
             // batch gather instead of waking this task (and committing) for every click

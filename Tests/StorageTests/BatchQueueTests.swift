@@ -73,6 +73,22 @@ import Testing
         #expect(taken.sorted() == Array(0..<1_000))
     }
 
+    /// A helper that waits for a backlog gets nothing while less is queued, however long it
+    /// waits, then a batch as soon as its minimum is there; `finish` hands it the rest.
+    @Test(.timeLimit(.minutes(1))) func aConsumerWaitingForABacklogTakesNothingBelowIt() async {
+        let queue = BatchQueue<Int>(capacity: 10)
+        let helper = Task { await queue.nextBatch(maxCount: 10, atLeast: 3) }
+        await queue.enqueue(1)
+        await queue.enqueue(2)
+        #expect(queue.depth == 2)
+        await queue.enqueue(3)
+        #expect(await helper.value == [1, 2, 3])
+        let late = Task { await queue.nextBatch(maxCount: 10, atLeast: 3) }
+        await queue.enqueue(4)
+        queue.finish()
+        #expect(await late.value == [4])
+    }
+
     @Test func tryingToEnqueueNeverWaitsAndRefusesOnlyWhenFull() async {
         let queue = BatchQueue<Int>(capacity: 2)
         #expect(queue.tryEnqueue(1))

@@ -19,7 +19,7 @@ package struct PostgreSQLClickStore: ClickStore {
     package var batchSize: Int { 2_048 }
 
     /// A lone writer's batches alternate between preparing rows here and inserting them there;
-    /// with the cores busy serving redirects it fell behind them (measured with scripts/bench).
+    /// with the cores busy serving redirects it fell behind them in bursts (scripts/bench).
     package var concurrentBatches: Int { 4 }
 
     package func store(_ clicks: [ClickRecord]) async throws -> StoredClicks {
