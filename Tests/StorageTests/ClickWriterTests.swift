@@ -65,6 +65,32 @@ import Testing
         #expect(returned)
     }
 
+    /// On PostgreSQL a full batch waiting behind a stuck one starts another batch beside it (the
+    /// stuck one holds at most 2,048 clicks, yet the backlog drains below that), and every click
+    /// is written once when the database moves again.
+    @Test(.timeLimit(.minutes(2))) func aBacklogStartsBatchesBesideAStuckOne() async throws {
+        let database = try await TestDatabase.make(.postgreSQL)
+        let link = try await database.storage.links.create(try draft("backlog"))
+        let store = database.storage.clicks
+        try #require(store.concurrentBatches > 1)
+        let writer = ClickWriter(store: store)
+        // A full batch for each helper and a little more: without helpers, at least all but one
+        // batch of these would still be queued.
+        let total = store.batchSize * (store.concurrentBatches - 1) + 100
+        let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let hold = try await database.holdWrites()
+            for _ in 0..<total { await writer.record(click(link.id, .ok)) }
+            try await eventually { writer.queueDepth < store.batchSize }
+            try await hold.end()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(try await database.int("SELECT COUNT(*) FROM click") == total)
+        #expect(try await database.int("SELECT click_count FROM link WHERE id = \(link.id)") == total)
+    }
+
     /// Cancellation ends the writer, but not before what it had queued is stored.
     @Test(arguments: TestBackend.allCases)
     func aCancelledWriterStillStoresWhatItQueued(_ backend: TestBackend) async throws {
