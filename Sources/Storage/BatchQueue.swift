@@ -97,17 +97,18 @@ package final class BatchQueue<Element: Sendable>: Sendable {
     }
 
     /// Up to `maxCount` elements in arrival order, waiting until at least `minimum` are queued;
-    /// nil once the queue is finished and empty. After `finish()` it returns what is left
-    /// whatever the minimum.
+    /// nil once the queue is finished with fewer than that left (the rest is for consumers
+    /// with a smaller minimum, so a finished queue drains in order).
     package func nextBatch(maxCount: Int, atLeast minimum: Int = 1) async -> [Element]? {
         let minimum = max(1, minimum)
         if let batch = takeBatch(maxCount, minimum) { return batch.isEmpty ? nil : batch }
         return await withCheckedContinuation { continuation in
             let ready: [Element]?? = state.withLock { state in
-                if state.buffer.count >= minimum || state.finished {
+                if state.buffer.count >= minimum {
                     defer { Self.serveConsumers(&state, capacity) }
                     return .some(Self.take(&state, maxCount, capacity))
                 }
+                if state.finished { return .some([]) }
                 state.waitingConsumers.append(WaitingConsumer(minimum: minimum, maxCount: maxCount, resume: continuation))
                 return .none
             }
@@ -117,14 +118,13 @@ package final class BatchQueue<Element: Sendable>: Sendable {
 
     /// No more waiting for elements: `nextBatch` returns what is left, then nil.
     package func finish() {
-        let served = state.withLock { state in
+        // A waiting consumer's minimum is not queued, or it would have been served: it is done.
+        let consumers = state.withLock { state in
             state.finished = true
             defer { state.waitingConsumers = [] }
-            return state.waitingConsumers.map { consumer in
-                (consumer.resume, Self.take(&state, consumer.maxCount, capacity))
-            }
+            return state.waitingConsumers
         }
-        for (consumer, batch) in served { consumer.resume(returning: batch.isEmpty ? nil : batch) }
+        for consumer in consumers { consumer.resume.resume(returning: nil) }
     }
 
     /// Buffers `element`, then hands batches to the waiting consumers it satisfies.
@@ -144,7 +144,7 @@ package final class BatchQueue<Element: Sendable>: Sendable {
     /// A batch when one is ready (possibly empty when finished), nil when the caller must wait.
     private func takeBatch(_ maxCount: Int, _ minimum: Int) -> [Element]? {
         state.withLock { state in
-            guard state.buffer.count >= minimum || state.finished else { return nil }
+            guard state.buffer.count >= minimum else { return state.finished ? [] : nil }
             let batch = Self.take(&state, maxCount, capacity)
             // Producers that moved in may have made another consumer's minimum.
             Self.serveConsumers(&state, capacity)
