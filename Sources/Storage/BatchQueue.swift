@@ -101,18 +101,14 @@ package final class BatchQueue<Element: Sendable>: Sendable {
     /// with a smaller minimum, so a finished queue drains in order).
     package func nextBatch(maxCount: Int, atLeast minimum: Int = 1) async -> [Element]? {
         let minimum = max(1, minimum)
-        if let batch = takeBatch(maxCount, minimum) { return batch.isEmpty ? nil : batch }
+        if let batch = state.withLock({ Self.ready(&$0, maxCount, minimum, capacity) }) { return batch.isEmpty ? nil : batch }
         return await withCheckedContinuation { continuation in
-            let ready: [Element]?? = state.withLock { state in
-                if state.buffer.count >= minimum {
-                    defer { Self.serveConsumers(&state, capacity) }
-                    return .some(Self.take(&state, maxCount, capacity))
-                }
-                if state.finished { return .some([]) }
+            let batch: [Element]? = state.withLock { state in
+                if let batch = Self.ready(&state, maxCount, minimum, capacity) { return batch }
                 state.waitingConsumers.append(WaitingConsumer(minimum: minimum, maxCount: maxCount, resume: continuation))
-                return .none
+                return nil
             }
-            if let ready { continuation.resume(returning: ready.flatMap { $0.isEmpty ? nil : $0 }) }
+            if let batch { continuation.resume(returning: batch.isEmpty ? nil : batch) }
         }
     }
 
@@ -141,15 +137,14 @@ package final class BatchQueue<Element: Sendable>: Sendable {
         }
     }
 
-    /// A batch when one is ready (possibly empty when finished), nil when the caller must wait.
-    private func takeBatch(_ maxCount: Int, _ minimum: Int) -> [Element]? {
-        state.withLock { state in
-            guard state.buffer.count >= minimum else { return state.finished ? [] : nil }
-            let batch = Self.take(&state, maxCount, capacity)
-            // Producers that moved in may have made another consumer's minimum.
-            Self.serveConsumers(&state, capacity)
-            return batch
-        }
+    /// A batch once `minimum` is queued, an empty one when the queue finished short of it, nil
+    /// when the caller must wait.
+    private static func ready(_ state: inout State, _ maxCount: Int, _ minimum: Int, _ capacity: Int) -> [Element]? {
+        guard state.buffer.count >= minimum else { return state.finished ? [] : nil }
+        let batch = take(&state, maxCount, capacity)
+        // Producers that moved in may have made another consumer's minimum.
+        serveConsumers(&state, capacity)
+        return batch
     }
 
     private static func take(_ state: inout State, _ maxCount: Int, _ capacity: Int) -> [Element] {

@@ -191,41 +191,41 @@ extension ClickAggregates {
             for (id, count) in counts { clickCounts[id] = count }
         }
         struct Bucket: Encodable { var link_id: Int64; var bucket_start: Int64; var reason: String; var referer_class: String; var hits: Int }
-        try await upsert(
+        try await connection.addToSums(
             buckets.sorted { ($0.key.linkID, $0.key.start, $0.key.reason, $0.key.refererClass) < ($1.key.linkID, $1.key.start, $1.key.reason, $1.key.refererClass) }
                 .map { Bucket(link_id: $0.key.linkID, bucket_start: $0.key.start, reason: $0.key.reason, referer_class: $0.key.refererClass, hits: $0.value) },
             into: "click_bucket", columns: "link_id BIGINT, bucket_start BIGINT, reason TEXT, referer_class TEXT, hits BIGINT",
-            key: "link_id, bucket_start, reason, referer_class", add: ["hits"], connection, logger: logger)
+            key: "link_id, bucket_start, reason, referer_class", add: ["hits"], logger: logger)
         for rollup in Rollup.allCases {
-            try await upsert(
+            try await connection.addToSums(
                 rollups.filter { $0.key.rollup == rollup }.sorted { ($0.key.linkID, $0.key.start) < ($1.key.linkID, $1.key.start) }
                     .map { ["link_id": .int($0.key.linkID), rollup.startColumn: .int($0.key.start), "counted": .int(Int64($0.value.counted)), "hits": .int(Int64($0.value.hits))] as [String: JSONColumn] },
                 into: rollup.table, columns: "link_id BIGINT, \(rollup.startColumn) BIGINT, counted BIGINT, hits BIGINT",
-                key: "link_id, \(rollup.startColumn)", add: ["counted", "hits"], connection, logger: logger)
+                key: "link_id, \(rollup.startColumn)", add: ["counted", "hits"], logger: logger)
         }
         for (rollup, table) in Rollup.pageTables {
-            try await upsert(
+            try await connection.addToSums(
                 pageClicks.filter { $0.key.rollup == rollup }.sorted { ($0.key.path, $0.key.start) < ($1.key.path, $1.key.start) }
                     .map { ["path": .text($0.key.path), rollup.startColumn: .int($0.key.start), "clicks": .int(Int64($0.value))] as [String: JSONColumn] },
                 into: table, columns: "path TEXT, \(rollup.startColumn) BIGINT, clicks BIGINT",
-                key: "path, \(rollup.startColumn)", add: ["clicks"], connection, logger: logger)
+                key: "path, \(rollup.startColumn)", add: ["clicks"], logger: logger)
         }
         struct SiteRow: Encodable { var bucket_start: Int64; var reason: String; var referer_class: String; var hits: Int }
-        try await upsert(
+        try await connection.addToSums(
             site.sorted { ($0.key.start, $0.key.reason, $0.key.refererClass) < ($1.key.start, $1.key.reason, $1.key.refererClass) }
                 .map { SiteRow(bucket_start: $0.key.start, reason: $0.key.reason, referer_class: $0.key.refererClass, hits: $0.value) },
             into: "site_bucket", columns: "bucket_start BIGINT, reason TEXT, referer_class TEXT, hits BIGINT",
-            key: "bucket_start, reason, referer_class", add: ["hits"], connection, logger: logger)
+            key: "bucket_start, reason, referer_class", add: ["hits"], logger: logger)
         struct RefererRow: Encodable { var link_id: Int64; var bucket_start: Int64; var path: String; var counted: Int }
-        try await upsert(
+        try await connection.addToSums(
             referers.sorted { ($0.key.linkID, $0.key.start, $0.key.path) < ($1.key.linkID, $1.key.start, $1.key.path) }
                 .map { RefererRow(link_id: $0.key.linkID, bucket_start: $0.key.start, path: $0.key.path, counted: $0.value) },
             into: "click_referer_bucket", columns: "link_id BIGINT, bucket_start BIGINT, path TEXT, counted BIGINT",
-            key: "link_id, bucket_start, path", add: ["counted"], connection, logger: logger)
+            key: "link_id, bucket_start, path", add: ["counted"], logger: logger)
         struct SourceRow: Encodable {
             var link_id: Int64; var bucket_start: Int64; var utm_source: String; var utm_medium: String; var utm_campaign: String; var counted: Int
         }
-        try await upsert(
+        try await connection.addToSums(
             sources.sorted {
                 ($0.key.linkID, $0.key.start, $0.key.source, $0.key.medium, $0.key.campaign) < ($1.key.linkID, $1.key.start, $1.key.source, $1.key.medium, $1.key.campaign)
             }.map {
@@ -233,9 +233,9 @@ extension ClickAggregates {
             },
             into: "click_source_bucket",
             columns: "link_id BIGINT, bucket_start BIGINT, utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, counted BIGINT",
-            key: "link_id, bucket_start, utm_source, utm_medium, utm_campaign", add: ["counted"], connection, logger: logger)
+            key: "link_id, bucket_start, utm_source, utm_medium, utm_campaign", add: ["counted"], logger: logger)
         struct RouteRow: Encodable { var link_id: Int64; var bucket_start: Int64; var kind: String; var route_index: Int; var counted: Int; var hits: Int }
-        try await upsert(
+        try await connection.addToSums(
             routes.sorted { ($0.key.linkID, $0.key.start, $0.key.kind.rawValue, $0.key.index) < ($1.key.linkID, $1.key.start, $1.key.kind.rawValue, $1.key.index) }
                 .map {
                     RouteRow(
@@ -243,24 +243,7 @@ extension ClickAggregates {
                         counted: $0.value.counted, hits: $0.value.hits)
                 },
             into: "click_route_bucket", columns: "link_id BIGINT, bucket_start BIGINT, kind TEXT, route_index INTEGER, counted BIGINT, hits BIGINT",
-            key: "link_id, bucket_start, kind, route_index", add: ["counted", "hits"], connection, logger: logger)
+            key: "link_id, bucket_start, kind, route_index", add: ["counted", "hits"], logger: logger)
         return clickCounts
-    }
-
-    private func upsert(
-        _ rows: [some Encodable], into table: String, columns: String, key: String, add: [String],
-        _ connection: PostgresConnection, logger: Logger
-    ) async throws {
-        guard !rows.isEmpty else { return }
-        let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).split(separator: " ")[0] }.joined(separator: ", ")
-        let sums = add.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
-        try await connection.execute(
-            """
-            INSERT INTO \(unescaped: table) (\(unescaped: names))
-            SELECT \(unescaped: names) FROM ROWS FROM (json_to_recordset(\(try JSONRows.encode(rows))::json) AS (\(unescaped: columns)))
-                WITH ORDINALITY AS t(\(unescaped: names), position)
-            ORDER BY position
-            ON CONFLICT (\(unescaped: key)) DO UPDATE SET \(unescaped: sums)
-            """, logger: logger)
     }
 }

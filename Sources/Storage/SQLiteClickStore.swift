@@ -29,7 +29,7 @@ package struct SQLiteClickStore: ClickStore {
         // batch, not a subquery per row: the transaction keeps the answer true until commit.
         let linkIDs = Array(Set(clicks.map(\.linkID)))
         let existingLinks = try Set(Int64.fetchAll(db, SQLRequest<Int64>(literal: "SELECT id FROM link WHERE id IN \(linkIDs)")))
-        let columns = ["link_id", "occurred_at", "referer", "referer_class", "counted", "reason"] + LeadSourceColumns.names + ["ga_status", "rule", "destination"]
+        let columns = ClickColumnNames.all
         let insertClick = try db.cachedStatement(sql: """
             INSERT INTO click (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
             """)

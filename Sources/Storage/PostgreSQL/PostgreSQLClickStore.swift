@@ -45,8 +45,7 @@ package struct PostgreSQLClickStore: ClickStore {
         let storedConsent = try await PostgreSQLConsentRepository.newest(Array(subjects), connection, logger: logger)
 
         var rows = ClickColumns()
-        var written: [ClickRecord] = []
-        var decisions: [(status: GAStatus, body: Data?)] = []
+        var written: [(click: ClickRecord, ga: (status: GAStatus, body: Data?))] = []
         var aggregates = ClickAggregates()
         for click in clicks where existingLinks.contains(click.linkID) {
             let verdict = click.verdict
@@ -55,14 +54,13 @@ package struct PostgreSQLClickStore: ClickStore {
                 GAForwarding.affiliateClick(click, linkSlug: click.linkSlug, clientID: clientID, sessionID: click.visitor?.sessionID, consent: consent)
             }
             rows.append(click, gaStatus: ga.status)
-            written.append(click)
-            decisions.append(ga)
+            written.append((click, ga))
             aggregates.add(click)
         }
         let ids = rows.isEmpty ? [] : try await rows.insert(connection, logger: logger)
-        let events = zip(ids, zip(written, decisions)).compactMap { id, stored -> PostgreSQLOutboxQueue.Event? in
-            guard let body = stored.1.body else { return nil }
-            return .init(click_id: id, event: "affiliate_click", payload: String(decoding: body, as: UTF8.self), occurred_at: stored.0.occurredAt.epochMillis)
+        let events = zip(ids, written).compactMap { id, stored -> PostgreSQLOutboxQueue.Event? in
+            guard let body = stored.ga.body else { return nil }
+            return .init(click_id: id, event: "affiliate_click", payload: String(decoding: body, as: UTF8.self), occurred_at: stored.click.occurredAt.epochMillis)
         }
         try await PostgreSQLOutboxQueue.enqueue(events, connection, logger: logger)
         let clickCounts = try await aggregates.write(connection, logger: logger)
@@ -74,7 +72,7 @@ package struct PostgreSQLClickStore: ClickStore {
                 stored.append(nil)
                 continue
             }
-            stored.append((ids[next], decisions[next].status))
+            stored.append((ids[next], written[next].ga.status))
             next += 1
         }
         return StoredClicks(clicks: stored, clickCounts: clickCounts)
@@ -115,8 +113,7 @@ struct ClickColumns {
 
     /// Inserts the rows in order; their ids, ascending.
     func insert(_ connection: PostgresConnection, logger: Logger) async throws -> [Int64] {
-        let columns = ["link_id", "occurred_at", "referer", "referer_class", "counted", "reason"] + LeadSourceColumns.names
-            + ["ga_status", "rule", "destination"]
+        let columns = ClickColumnNames.all
         var binds = PostgresBindings()
         binds.append(linkIDs)
         binds.append(occurredAt)

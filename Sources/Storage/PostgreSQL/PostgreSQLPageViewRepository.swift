@@ -51,16 +51,8 @@ extension PostgreSQLPageViewRepository {
             let rows = sums.flatMap { path, starts in starts.map { (path: path, start: $0.key, views: $0.value) } }
                 .sorted { ($0.path, $0.start) < ($1.path, $1.start) }
                 .map { ["path": .text($0.path), column: .int($0.start), "views": .int(Int64($0.views))] as [String: JSONColumn] }
-            guard !rows.isEmpty else { continue }
-            try await connection.execute(
-                """
-                INSERT INTO \(unescaped: table) (path, \(unescaped: column), views)
-                SELECT path, \(unescaped: column), views
-                FROM ROWS FROM (json_to_recordset(\(try JSONRows.encode(rows))::json) AS (path TEXT, \(unescaped: column) BIGINT, views BIGINT))
-                    WITH ORDINALITY AS t(path, \(unescaped: column), views, position)
-                ORDER BY position
-                ON CONFLICT (path, \(unescaped: column)) DO UPDATE SET views = \(unescaped: table).views + excluded.views
-                """, logger: logger)
+            try await connection.addToSums(
+                rows, into: table, columns: "path TEXT, \(column) BIGINT, views BIGINT", key: "path, \(column)", add: ["views"], logger: logger)
         }
     }
 }

@@ -154,8 +154,7 @@ package enum SQLiteToPostgreSQLCopy {
             guard let last = rows.last else { break }
             var binds = PostgresBindings()
             for column in columns {
-                try ColumnValues(rows.map { $0[column.name] as DatabaseValue }, type: column.type, column: "\(table.name).\(column.name)")
-                    .append(to: &binds)
+                try bind(rows.map { $0[column.name] as DatabaseValue }, type: column.type, column: "\(table.name).\(column.name)", to: &binds)
             }
             try await connection.execute(PostgresQuery(unsafeSQL: insert, binds: binds), logger: logger)
             copied += rows.count
@@ -170,68 +169,52 @@ package enum SQLiteToPostgreSQLCopy {
         if copied == 0 { progress("\(table.name): empty") }
     }
 
-    /// One column of a batch as the array `unnest` reads, in the target column's kind; the
-    /// SELECT casts it to the exact type (integer, jsonb).
-    private enum ColumnValues {
-        case integers(NullableArray<Int64>)
-        case booleans(NullableArray<Bool>)
-        case reals(NullableArray<Double>)
-        case texts(NullableArray<String>)
-
-        /// Throws for a value the column's type cannot hold, rather than copy it as NULL.
-        init(_ values: [DatabaseValue], type: String, column: String) throws {
-            func convert<Value>(_ convert: (DatabaseValue.Storage) -> Value?) throws -> NullableArray<Value> {
-                NullableArray(elements: try values.map { value in
-                    if value.isNull { return nil }
-                    guard let converted = convert(value.storage) else {
-                        throw BackupError("\(column) holds \(value), which a PostgreSQL \(type) column cannot hold: nothing was copied")
-                    }
-                    return converted
-                })
-            }
-            switch type {
-            case "bigint", "integer", "smallint":
-                self = .integers(try convert { storage in
-                    switch storage {
-                    case .int64(let number): number
-                    case .string(let text): Int64(text)
-                    case .null, .double, .blob: nil
-                    }
-                })
-            case "boolean":
-                self = .booleans(try convert { storage in
-                    guard case .int64(let number) = storage else { return nil }
-                    return number != 0
-                })
-            case "double precision", "real":
-                self = .reals(try convert { storage in
-                    switch storage {
-                    case .int64(let number): Double(number)
-                    case .double(let number): number
-                    case .string(let text): Double(text)
-                    case .null, .blob: nil
-                    }
-                })
-            default:
-                // Text and jsonb; blobs are the outbox's payloads, which are UTF-8 JSON.
-                self = .texts(try convert { storage in
-                    switch storage {
-                    case .int64(let number): String(number)
-                    case .double(let number): String(number)
-                    case .string(let text): text
-                    case .blob(let data): String(decoding: data, as: UTF8.self)
-                    case .null: nil
-                    }
-                })
-            }
+    /// Binds one column of a batch as the array `unnest` reads, of the target column's kind (the
+    /// SELECT casts it to the exact type, integer or jsonb). Throws for a value the type cannot
+    /// hold, rather than copy it as NULL.
+    private static func bind(_ values: [DatabaseValue], type: String, column: String, to binds: inout PostgresBindings) throws {
+        func append<Value: PostgresArrayEncodable>(_ convert: (DatabaseValue.Storage) -> Value?) throws {
+            try binds.append(NullableArray<Value>(elements: try values.map { value -> Value? in
+                if value.isNull { return nil }
+                guard let converted = convert(value.storage) else {
+                    throw BackupError("\(column) holds \(value), which a PostgreSQL \(type) column cannot hold: nothing was copied")
+                }
+                return converted
+            }))
         }
-
-        func append(to binds: inout PostgresBindings) throws {
-            switch self {
-            case .integers(let array): try binds.append(array)
-            case .booleans(let array): try binds.append(array)
-            case .reals(let array): try binds.append(array)
-            case .texts(let array): try binds.append(array)
+        switch type {
+        case "bigint", "integer", "smallint":
+            try append { storage -> Int64? in
+                switch storage {
+                case .int64(let number): number
+                case .string(let text): Int64(text)
+                case .null, .double, .blob: nil
+                }
+            }
+        case "boolean":
+            try append { storage -> Bool? in
+                guard case .int64(let number) = storage else { return nil }
+                return number != 0
+            }
+        case "double precision", "real":
+            try append { storage -> Double? in
+                switch storage {
+                case .int64(let number): Double(number)
+                case .double(let number): number
+                case .string(let text): Double(text)
+                case .null, .blob: nil
+                }
+            }
+        default:
+            // Text and jsonb; blobs are the outbox's payloads, which are UTF-8 JSON.
+            try append { storage -> String? in
+                switch storage {
+                case .int64(let number): String(number)
+                case .double(let number): String(number)
+                case .string(let text): text
+                case .blob(let data): String(decoding: data, as: UTF8.self)
+                case .null: nil
+                }
             }
         }
     }
