@@ -34,7 +34,7 @@ package struct SQLiteStatsRepository: StatsRepository {
             let quarterHours = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT bucket_start, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END) AS counted, SUM(hits) AS hits FROM site_bucket
+                    SELECT bucket_start, \(CountedHitsSQL.sum) AS counted, SUM(hits) AS hits FROM site_bucket
                     WHERE bucket_start >= ? AND bucket_start < ? GROUP BY bucket_start ORDER BY bucket_start
                     """,
                 arguments: arguments
@@ -118,7 +118,7 @@ package struct SQLiteStatsRepository: StatsRepository {
                         """
                     } else {
                         """
-                        SELECT link_id, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END) AS counted, SUM(hits) AS hits
+                        SELECT link_id, \(CountedHitsSQL.sum) AS counted, SUM(hits) AS hits
                         FROM click_bucket WHERE bucket_start >= ? AND bucket_start < ? GROUP BY link_id
                         """
                     }

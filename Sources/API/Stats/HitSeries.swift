@@ -35,7 +35,7 @@ struct HitSeries {
         }
         for row in breakdown {
             totals.hits += row.hits
-            if row.reason == .ok { totals.counted += row.hits }
+            if row.reason.isCounted { totals.counted += row.hits }
             totals.by_reason[row.reason.rawValue, default: 0] += row.hits
             totals.by_referer_class[row.refererClass.rawValue, default: 0] += row.hits
         }
@@ -45,7 +45,7 @@ struct HitSeries {
     init(starts: [Date], hits: [QuarterHourHits], format: (Date) -> String) {
         self.init(
             starts: starts,
-            quarterHours: hits.map { QuarterHourTotals(start: $0.start, counted: $0.reason == .ok ? $0.hits : 0, hits: $0.hits) },
+            quarterHours: hits.map { QuarterHourTotals(start: $0.start, counted: $0.reason.isCounted ? $0.hits : 0, hits: $0.hits) },
             breakdown: hits.map { HitBreakdown(reason: $0.reason, refererClass: $0.refererClass, hits: $0.hits) },
             format: format)
     }

@@ -13,7 +13,7 @@ public struct LoggedClick: Sendable, Equatable {
     public var rule: Int?
     public var destination: Int?
 
-    public var counted: Bool { reason == .ok }
+    public var counted: Bool { reason.isCounted }
 
     public init(
         id: Int64, slug: String, occurredAt: Date, referer: String?, refererClass: RefererClass, reason: HitReason,

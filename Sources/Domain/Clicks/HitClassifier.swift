@@ -26,7 +26,7 @@ public struct HitVerdict: Sendable, Equatable {
     public var referer: String?
     public var leadSource: LeadSource
 
-    public var counted: Bool { reason == .ok }
+    public var counted: Bool { reason.isCounted }
 
     public init(reason: HitReason, refererClass: RefererClass, referer: String?, leadSource: LeadSource) {
         self.reason = reason

@@ -7,6 +7,9 @@ public enum HitReason: String, Sendable, CaseIterable, Codable {
     case noReferer = "no_referer"
     case externalReferer = "external_referer"
     case ok
+
+    /// The one place that says which reasons count; the stats' SQL is built from it too.
+    public var isCounted: Bool { self == .ok }
 }
 
 /// Where the visitor came from, judged by the referer's host.

@@ -38,7 +38,7 @@ package struct PostgreSQLStatsRepository: StatsRepository {
             try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let quarterHours = try await connection.rows(
                 """
-                SELECT bucket_start, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END)::bigint AS counted, SUM(hits)::bigint AS hits
+                SELECT bucket_start, \(unescaped: CountedHitsSQL.sum)::bigint AS counted, SUM(hits)::bigint AS hits
                 FROM site_bucket WHERE bucket_start >= \(start) AND bucket_start < \(end) GROUP BY bucket_start ORDER BY bucket_start
                 """, logger: logger
             ) { row in
@@ -123,7 +123,7 @@ package struct PostgreSQLStatsRepository: StatsRepository {
                         """
                     } else {
                         """
-                        SELECT link_id, SUM(CASE WHEN reason = 'ok' THEN hits ELSE 0 END)::bigint AS counted, SUM(hits)::bigint AS hits
+                        SELECT link_id, \(unescaped: CountedHitsSQL.sum)::bigint AS counted, SUM(hits)::bigint AS hits
                         FROM click_bucket WHERE bucket_start >= \(piece.start) AND bucket_start < \(piece.end) GROUP BY link_id
                         """
                     }
