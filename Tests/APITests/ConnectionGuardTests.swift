@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import HummingbirdTesting
 import Storage
+import TestSupport
 import Testing
 
 /// Sockets that hold a connection without using it are closed, `Connection: close` and HTTP/1.0
@@ -24,9 +25,19 @@ import Testing
         return request + "\r\n"
     }
 
+    /// A database holding the link `deal`, for the tests with a 1 s idle timeout: that timeout
+    /// also closes the test client's keep-alive connection when the loaded machine stalls it for
+    /// a second, so these tests make no request through that client after readiness.
+    static func databaseWithDeal() async throws -> TestDatabase {
+        let database = try await TestDatabase.make()
+        let deal = try LinkDraft.validated(
+            slug: "deal", name: nil, url: "https://shop.example/", active: nil, redirectStatus: nil, forwardQuery: nil, tags: nil)
+        _ = try await database.storage.links.create(deal)
+        return database
+    }
+
     @Test func idleUnfinishedAndSpentConnectionsAreClosed() async throws {
-        try await TestService.run(configuration: Self.configuration()) { api in
-            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+        try await TestService.run(configuration: Self.configuration(), database: try await Self.databaseWithDeal()) { api in
             let port = try #require(api.client.port)
             let started = ContinuousClock.now
             async let silent = RawSocket.onThread { try RawSocket(port: port).readUntilClosed() }
@@ -67,8 +78,7 @@ import Testing
     /// The fast path answers these without Hummingbird's connection handler seeing them: the
     /// connection must still count as busy, not idle since the router's last answer.
     @Test func aBusyFastPathConnectionIsNotIdle() async throws {
-        try await TestService.run(configuration: Self.configuration(idle: .seconds(1))) { api in
-            try await api.createLink(#"{"slug":"deal","url":"https://shop.example/"}"#)
+        try await TestService.run(configuration: Self.configuration(idle: .seconds(1)), database: try await Self.databaseWithDeal()) { api in
             let port = try #require(api.client.port)
             let answers = try await RawSocket.onThread {
                 let socket = try RawSocket(port: port)
