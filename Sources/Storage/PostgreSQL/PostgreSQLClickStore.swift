@@ -126,11 +126,10 @@ struct ClickColumns {
         try binds.append(rules)
         try binds.append(destinations)
         let names = columns.joined(separator: ", ")
-        let arrays = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
         // Ids come from the sequence in the order rows are inserted, which ORDER BY fixes.
         let sql = """
             INSERT INTO click (\(names))
-            SELECT \(names) FROM unnest(\(arrays)) WITH ORDINALITY AS t(\(names), position)
+            SELECT \(names) FROM unnest(\(PostgresBindings.placeholders(binds.count))) WITH ORDINALITY AS t(\(names), position)
             ORDER BY position RETURNING id
             """
         return try await connection.rows(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {

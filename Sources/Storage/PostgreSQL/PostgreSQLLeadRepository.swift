@@ -17,9 +17,8 @@ package struct PostgreSQLLeadRepository: LeadRepository {
         LeadSourceColumns.append(draft.source, to: &binds)
         binds.append(draft.landingPath)
         binds.append(date.epochMillis)
-        let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
         let query = PostgresQuery(
-            unsafeSQL: "INSERT INTO lead (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) RETURNING id", binds: binds)
+            unsafeSQL: "INSERT INTO lead (\(columns.joined(separator: ", "))) VALUES (\(PostgresBindings.placeholders(binds.count))) RETURNING id", binds: binds)
         let logger = database.logger
         let id = try await database.withConnection { connection in try await connection.integer(query, logger: logger) }
         return Lead(

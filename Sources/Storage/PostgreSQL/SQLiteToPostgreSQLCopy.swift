@@ -133,7 +133,7 @@ package enum SQLiteToPostgreSQLCopy {
         let insert = """
             INSERT INTO \(table.name) (\(names))
             SELECT \(columns.map { "\($0.name)::\($0.type)" }.joined(separator: ", "))
-            FROM unnest(\((1...columns.count).map { "$\($0)" }.joined(separator: ", "))) AS t(\(names))
+            FROM unnest(\(PostgresBindings.placeholders(columns.count))) AS t(\(names))
             """
         let total = try await snapshot.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.name)") ?? 0 }
         let keyList = table.key.joined(separator: ", ")
