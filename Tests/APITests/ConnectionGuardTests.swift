@@ -30,9 +30,7 @@ import Testing
     /// a second, so these tests make no request through that client after readiness.
     static func databaseWithDeal() async throws -> TestDatabase {
         let database = try await TestDatabase.make()
-        let deal = try LinkDraft.validated(
-            slug: "deal", name: nil, url: "https://shop.example/", active: nil, redirectStatus: nil, forwardQuery: nil, tags: nil)
-        _ = try await database.storage.links.create(deal)
+        _ = try await database.storage.links.create(try draft("deal", url: "https://shop.example/"))
         return database
     }
 

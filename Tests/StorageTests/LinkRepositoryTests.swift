@@ -31,12 +31,6 @@ extension TestBackend: CustomTestStringConvertible {
     public var testDescription: String { rawValue }
 }
 
-func draft(_ slug: String, url: String = "https://shop.example/p", name: String? = nil, active: Bool? = nil, tags: [String]? = nil)
-    throws -> LinkDraft
-{
-    try LinkDraft.validated(
-        slug: slug, name: name, url: url, active: active, redirectStatus: nil, forwardQuery: nil, tags: tags)
-}
 
 @Suite struct LinkRepositoryTests {
     @Test(arguments: DatabaseKind.allCases)

@@ -2,6 +2,7 @@
 import Domain
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// A database that logged clicks before the stats aggregates existed gets, from migration v5's

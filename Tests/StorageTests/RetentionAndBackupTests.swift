@@ -117,7 +117,7 @@ import Testing
         let copyPath = folder.appendingPathComponent("copy.sqlite").path
         let database = try AppDatabase.open(path: path)
         let link = try await SQLiteLinkRepository(database: database).create(
-            try LinkDraft.validated(slug: "live", name: nil, url: "https://shop.example/", active: nil, redirectStatus: nil, forwardQuery: nil, tags: nil))
+            try draft("live", url: "https://shop.example/"))
         let writer = ClickWriter(store: SQLiteClickStore(database: database), capacity: 256)
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
