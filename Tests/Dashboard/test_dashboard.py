@@ -180,7 +180,12 @@ def test_links_list_filters_and_pages(watched, service):
     assert len(first) == 50
     page.click("#next-page")
     page.wait_for_url("**cursor=**")
-    page.wait_for_function("(count) => document.querySelectorAll('#links-list tbody tr').length !== count", arg=50)
+    # Until the next page is drawn the list may be the first page or briefly empty: wait for rows
+    # the first page did not have.
+    page.wait_for_function(
+        "(first) => { const slugs = [...document.querySelectorAll('#links-list tbody tr a')].map((a) => a.textContent);"
+        " return slugs.length > 0 && !first.includes(slugs[0]); }",
+        arg=first)
     second = page.locator("#links-list tbody tr a").all_text_contents()
     assert second and not set(first) & set(second)
     with service.api("links:read") as api:
